@@ -1,0 +1,9 @@
+import ArgumentParser
+
+extension RigorCommand {
+    /// Every top-level subcommand, one line each.
+    static let all: [any ParsableCommand.Type] = [
+        SpecCommand.self,
+        MetricsCommand.self,
+    ]
+}

@@ -1,0 +1,100 @@
+import Foundation
+import RigorBasics
+
+// The contract between one supervised run and whoever asks for it (`rigor exec`,
+// the protocol engine). Fields may be added; none removed or renamed.
+
+/// The phase of the RUN protocol a run belongs to.
+public enum RunPhase: String, Sendable, Codable, CaseIterable {
+    case sanity, baseline, mve, full, adhoc
+}
+
+/// Wraps a command line before launch (the Guard's sandbox implements this).
+public protocol LaunchWrapper: Sendable {
+    /// The argv to execute instead of `argv` (e.g. `bwrap … -- argv`).
+    func wrap(_ argv: [String], workingDirectory: String) throws -> [String]
+    /// One line describing the wrapping for records ("bubblewrap: 7 read-only paths").
+    var summary: String { get }
+}
+
+/// What to run, and under which rules.
+public struct RunRequest: Sendable {
+    /// The experiment's results dir (`results/exp-NNN-x`); runs go to `runs/<run-id>/` under it.
+    public var experimentDir: String
+    public var command: [String]
+    public var workingDirectory: String
+    public var name: String?
+    public var seed: Int?
+    public var arm: String?
+    public var phase: RunPhase
+    /// GPUs allocated to this run (GPU-hours = gpus × wall hours).
+    public var gpus: Int
+    public var timeoutSeconds: Double?
+    /// Abort rule sources (expression language, docs/abort-rules.md).
+    public var abortRules: [String]
+    /// Extra environment for the child (on top of the inherited one).
+    public var environment: [String: String]
+    /// Stream child output to this process's stdout/stderr as well as to the log files.
+    public var echoOutput: Bool
+    public var wrapper: (any LaunchWrapper)?
+    /// A fixed run id (used by the protocol engine for resumable naming); generated when nil.
+    public var runID: String?
+
+    public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
+                seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,
+                timeoutSeconds: Double? = nil, abortRules: [String] = [], environment: [String: String] = [:],
+                echoOutput: Bool = false, wrapper: (any LaunchWrapper)? = nil, runID: String? = nil) {
+        self.experimentDir = experimentDir; self.command = command; self.workingDirectory = workingDirectory
+        self.name = name; self.seed = seed; self.arm = arm; self.phase = phase; self.gpus = gpus
+        self.timeoutSeconds = timeoutSeconds; self.abortRules = abortRules; self.environment = environment
+        self.echoOutput = echoOutput; self.wrapper = wrapper; self.runID = runID
+    }
+}
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Codable {
+    /// Exit status 0.
+    case succeeded
+    /// Non-zero exit status.
+    case failed
+    /// Killed by a signal Rigor did not send.
+    case signaled
+    /// Stopped by an abort rule.
+    case aborted
+    /// Stopped by --timeout.
+    case timedOut = "timed_out"
+    /// Stopped because the experiment's budget was exhausted.
+    case budgetExhausted = "budget_exhausted"
+    /// Stopped by the user (SIGINT/SIGTERM to rigor).
+    case interrupted
+    /// Started but never finished (the supervisor itself died); found on resume.
+    case incomplete
+}
+
+/// `runs/<run-id>/run.json`: the facts of one supervised run.
+public struct RunRecord: Sendable, Codable, Equatable {
+    public var runID: String
+    public var name: String?
+    public var command: [String]
+    public var workingDirectory: String
+    public var seed: Int?
+    public var arm: String?
+    public var phase: RunPhase
+    public var gpus: Int
+    public var startedAt: String
+    public var endedAt: String?
+    public var status: RunStatus
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var wallSeconds: Double
+    public var gpuHours: Double
+    /// Highest `step` seen in metric events (0 when none).
+    public var steps: Int
+    /// Values from the last `final(...)` event(s), merged; falls back to nothing.
+    public var finalMetrics: JSONObject
+    /// Last value seen for every logged key (facts for progress and aggregation).
+    public var lastValues: JSONObject
+    public var abortReason: String?
+    public var provenance: JSONObject
+    public var sandbox: String?
+}
