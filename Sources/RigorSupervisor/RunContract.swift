@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorSpec
 
 // The contract between one supervised run and whoever asks for it (`rigor exec`,
 // the protocol engine). Fields may be added; none removed or renamed.
@@ -39,15 +40,17 @@ public struct RunRequest: Sendable {
     public var wrapper: (any LaunchWrapper)?
     /// A fixed run id (used by the protocol engine for resumable naming); generated when nil.
     public var runID: String?
+    /// The spec's budget: max training runs refuses the run, wall/GPU-hour limits stop it.
+    public var budget: ResourceBudget?
 
     public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
                 seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,
                 timeoutSeconds: Double? = nil, abortRules: [String] = [], environment: [String: String] = [:],
-                echoOutput: Bool = false, wrapper: (any LaunchWrapper)? = nil, runID: String? = nil) {
+                echoOutput: Bool = false, wrapper: (any LaunchWrapper)? = nil, runID: String? = nil, budget: ResourceBudget? = nil) {
         self.experimentDir = experimentDir; self.command = command; self.workingDirectory = workingDirectory
         self.name = name; self.seed = seed; self.arm = arm; self.phase = phase; self.gpus = gpus
         self.timeoutSeconds = timeoutSeconds; self.abortRules = abortRules; self.environment = environment
-        self.echoOutput = echoOutput; self.wrapper = wrapper; self.runID = runID
+        self.echoOutput = echoOutput; self.wrapper = wrapper; self.runID = runID; self.budget = budget
     }
 }
 
@@ -98,3 +101,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var provenance: JSONObject
     public var sandbox: String?
 }
+
+// The entry point the Supervisor provides (implemented in this module):
+//   public enum Supervisor {
+//       public static func run(_ request: RunRequest) async throws(SupervisorError) -> RunRecord
+//   }
