@@ -4,6 +4,5 @@ extension RigorCommand {
     /// Every top-level subcommand, one line each.
     static let all: [any ParsableCommand.Type] = [
         SpecCommand.self,
-        MetricsCommand.self,
     ]
 }

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import RigorBasics
+import RigorSpec
+
+struct SpecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spec", abstract: "Read experiment specs.", subcommands: [SpecCheckCommand.self])
+}
+
+struct SpecCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse specs, print what each states, and report every problem with its line.",
+        discussion: "Exit status: 0 all specs usable, 1 a spec has errors (or warnings with --strict), 2 a file could not be read.")
+
+    @Argument(help: "Spec files (experiments/exp-NNN-*.md).") var paths: [String]
+    @Flag(help: "Print the typed contract of each spec as JSON.") var json = false
+    @Flag(help: "Count warnings as errors.") var strict = false
+
+    func run() async throws {
+        var specs: [ExperimentSpec] = []
+        var unreadable = false
+        for path in paths {
+            do { specs.append(try SpecParser.parse(path: path)) } catch {
+                Console.error(error.description)
+                unreadable = true
+            }
+        }
+        if json {
+            let value = specs.count == 1 && paths.count == 1 ? try JSONValue.encode(specs[0]) : try JSONValue.encode(specs)
+            Console.print(value.serialized(pretty: true).trimmingCharacters(in: .newlines))
+        } else if !specs.isEmpty {
+            Console.print(Self.table(specs))
+            for spec in specs {
+                for d in spec.diagnostics { Console.print(d.description) }
+            }
+        }
+        if unreadable { throw ExitCode.unusableInput }
+        if specs.contains(where: { $0.hasErrors || (strict && !$0.diagnostics.isEmpty) }) { throw ExitCode.failure }
+    }
+
+    static func table(_ specs: [ExperimentSpec]) -> String {
+        var t = TextTable("SPEC", "SECTIONS", "PRI", "SEC", "SAN", "CRIT", "ABORT", "TIER", "GPU-H", "WALL", "RUNS", "SEEDS",
+                          "COMPUTE", "ERR", "WARN")
+        for spec in specs {
+            let s = SpecSummary(spec)
+            t.add([s.experimentID, "\(s.sectionsFound.count)/12", "\(s.primary)", "\(s.secondary)", "\(s.sanity)",
+                   "\(s.successCriteria)", "\(s.abortCriteria)", s.tier ?? "-", s.maxGPUHours, s.maxWallClock,
+                   s.maxTrainingRuns, s.maxSeeds, s.computeProfile, "\(s.errors)", "\(s.warnings)"])
+        }
+        return t.render()
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// A markdown document as headings and lines, aware of fenced code blocks and HTML comments.
+///
+/// Only what Rigor needs: which lines are headings (outside code fences), and which lines
+/// are content (comments blanked out, so template guidance is never read as a value).
+struct MarkdownOutline: Sendable {
+    struct Line: Sendable {
+        /// 1-based line number.
+        var number: Int
+        /// The line as written.
+        var raw: String
+        /// The line with HTML comments removed (empty when wholly inside a comment).
+        var content: String
+        var inFence: Bool
+        var isFenceMarker: Bool
+    }
+
+    struct Heading: Sendable {
+        var level: Int
+        var title: String
+        var line: Int
+        /// Index into `lines`.
+        var index: Int
+    }
+
+    var lines: [Line] = []
+    var headings: [Heading] = []
+
+    init(text: String) {
+        var inFence = false
+        var fenceMarker = ""
+        var inComment = false
+        let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        for (i, raw) in rawLines.enumerated() {
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            var isMarker = false
+            if !inComment, trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                let marker = String(trimmed.prefix(3))
+                if !inFence { inFence = true; fenceMarker = marker; isMarker = true }
+                else if marker == fenceMarker { inFence = false; isMarker = true
+                    lines.append(Line(number: i + 1, raw: raw, content: raw, inFence: false, isFenceMarker: true))
+                    continue
+                }
+            }
+            var content = raw
+            if !inFence {
+                (content, inComment) = MarkdownOutline.stripComments(raw, inComment: inComment)
+            }
+            lines.append(Line(number: i + 1, raw: raw, content: content, inFence: isMarker ? false : inFence,
+                              isFenceMarker: isMarker))
+            if !inFence, !isMarker, let h = MarkdownOutline.heading(content) {
+                headings.append(Heading(level: h.level, title: h.title, line: i + 1, index: lines.count - 1))
+            }
+        }
+    }
+
+    /// `## Title` → (2, "Title"); nil for anything else.
+    static func heading(_ line: String) -> (level: Int, title: String)? {
+        guard line.hasPrefix("#") else { return nil }
+        let hashes = line.prefix(while: { $0 == "#" }).count
+        guard hashes <= 6 else { return nil }
+        let rest = line.dropFirst(hashes)
+        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
+        var title = rest.trimmingCharacters(in: .whitespaces)
+        while title.hasSuffix("#") { title.removeLast() }
+        return (hashes, title.trimmingCharacters(in: .whitespaces))
+    }
+
+    static func stripComments(_ line: String, inComment: Bool) -> (String, Bool) {
+        var out = ""
+        var rest = Substring(line)
+        var inside = inComment
+        while !rest.isEmpty {
+            if inside {
+                guard let end = rest.range(of: "-->") else { return (out, true) }
+                rest = rest[end.upperBound...]
+                inside = false
+            } else {
+                guard let start = rest.range(of: "<!--") else { out += rest; break }
+                out += rest[..<start.lowerBound]
+                rest = rest[start.upperBound...]
+                inside = true
+            }
+        }
+        return (out, inside)
+    }
+
+    /// Content lines from `start` (inclusive) to `end` (exclusive) indices.
+    func slice(_ start: Int, _ end: Int) -> ArraySlice<Line> { lines[max(0, start)..<min(end, lines.count)] }
+}
+
+/// Markdown text helpers shared by the section readers.
+enum MarkdownText {
+    /// Removes `**`, `__`, `*`, `_` emphasis and backticks around words, keeping the words.
+    static func plain(_ s: String) -> String {
+        var t = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
+        t = t.replacingOccurrences(of: "__", with: "")
+        if t.hasPrefix("_") && t.hasSuffix("_") && t.count > 1 { t = String(t.dropFirst().dropLast()) }
+        return t.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A list item: indentation, marker kind and the text after the marker; nil when not an item.
+    static func listItem(_ line: String) -> (indent: Int, ordered: Bool, text: String)? {
+        let indent = line.prefix(while: { $0 == " " || $0 == "\t" }).count
+        let rest = line.dropFirst(indent)
+        if let first = rest.first, first == "-" || first == "*" || first == "+" {
+            let after = rest.dropFirst()
+            guard after.first == " " else { return nil }
+            return (indent, false, after.trimmingCharacters(in: .whitespaces))
+        }
+        let digits = rest.prefix(while: { $0.isNumber })
+        if !digits.isEmpty, digits.count <= 3 {
+            let after = rest.dropFirst(digits.count)
+            if let m = after.first, m == "." || m == ")", after.dropFirst().first == " " {
+                return (indent, true, after.dropFirst().trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return nil
+    }
+
+    /// Cells of a table row (`| a | b |`), nil when the line is not a row; separator rows give [].
+    static func tableCells(_ line: String) -> [String]? {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("|") else { return nil }
+        var inner = t.dropFirst()
+        if inner.hasSuffix("|") { inner = inner.dropLast() }
+        let cells = inner.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        if cells.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { return [] }
+        return cells
+    }
+
+    /// Splits a list item into a name and the detail after it: the leading bold span, or the
+    /// text before ` — `, ` – `, ` - `, `: `, ` = `.
+    static func nameAndDetail(_ item: String) -> (name: String, detail: String) {
+        let s = item.trimmingCharacters(in: .whitespaces)
+        if s.hasPrefix("**"), let close = s.dropFirst(2).range(of: "**") {
+            var name = String(s[s.index(s.startIndex, offsetBy: 2)..<close.lowerBound])
+            var detail = String(s[close.upperBound...]).trimmingCharacters(in: .whitespaces)
+            if name.hasSuffix(":") { name.removeLast() }
+            for sep in ["— ", "– ", "- ", ": ", ":"] where detail.hasPrefix(sep) {
+                detail = String(detail.dropFirst(sep.count)); break
+            }
+            return (name.trimmingCharacters(in: .whitespaces), detail.trimmingCharacters(in: .whitespaces))
+        }
+        for sep in [" — ", " – ", " - ", ": ", " = "] {
+            if let r = s.range(of: sep) {
+                let name = String(s[..<r.lowerBound])
+                if !name.isEmpty && name.count <= 80 {
+                    return (plain(name), String(s[r.upperBound...]).trimmingCharacters(in: .whitespaces))
+                }
+            }
+        }
+        return (plain(s), "")
+    }
+}
