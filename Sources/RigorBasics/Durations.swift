@@ -6,7 +6,7 @@ public enum DurationText {
     /// Seconds, or nil when the text holds no duration.
     public static func seconds(in text: String) -> Double? {
         let lower = text.lowercased()
-        let pattern = #"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m|seconds?|secs?|sec|s|ms)\b"#
+        let pattern = #"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|hr|h|minutes?|mins?|min|m|seconds?|secs?|sec|s|ms)(?![a-z])"#
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
         let ns = lower as NSString
         let matches = regex.matches(in: lower, range: NSRange(location: 0, length: ns.length))

@@ -56,7 +56,7 @@ extension SpecReader {
         let text = MarkdownText.plain(cell).replacingOccurrences(of: "−", with: "-")
         guard !text.isEmpty else { return nil }
         var out: [(Double, Bool, String?)] = []
-        let piece = #"^\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(%|pp)?\s*(?:\(([^)]*)\))?\s*$"#
+        let piece = #"^\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(%|pp)?\s*(?:(?:±|\+/-)\s*[0-9]+(?:\.[0-9]+)?\s*(?:%|pp)?)?\s*(?:\(([^)]*)\))?\s*$"#
         guard let regex = try? NSRegularExpression(pattern: piece) else { return nil }
         for part in text.split(separator: ",") {
             let s = String(part)
