@@ -5,7 +5,7 @@ import RigorSpec
 
 struct SpecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "spec", abstract: "Read experiment specs.", subcommands: [SpecCheckCommand.self])
+        commandName: "spec", abstract: "Read experiment specs.", subcommands: [SpecCheckCommand.self, SpecBenchCommand.self])
 }
 
 struct SpecCheckCommand: AsyncParsableCommand {

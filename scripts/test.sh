@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every Rigor test. Installs what the tests need when it is missing and this user can
+# (bubblewrap from Debian's packages as root; Python packages from PyPI), builds, then runs
+# `swift test` (unit, integration with real processes, sandbox, corpus when ../shared exists).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need_apt[*]} (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "test.sh: WARNING: missing ${need_apt[*]}; sandbox tests will report the fallback path" >&2
+  fi
+fi
+
+py_missing=$(python3 - <<'PY'
+import importlib.util
+need = {"jsonschema": "jsonschema", "claude_agent_sdk": "claude-agent-sdk"}
+print(" ".join(pkg for mod, pkg in need.items() if importlib.util.find_spec(mod) is None))
+PY
+)
+if [ -n "$py_missing" ]; then
+  echo "test.sh: installing Python packages: $py_missing"
+  python3 -m pip install --quiet --disable-pip-version-check $py_missing
+fi
+
+swift build --build-tests
+swift test 2>&1 | tee "${TMPDIR:-/tmp}/rigor-swift-test.log"
