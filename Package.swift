@@ -38,7 +38,8 @@ let package = Package(
 
         .target(name: "RigorTestSupport", dependencies: ["RigorBasics"], path: "Tests/RigorTestSupport"),
         .testTarget(name: "RigorSpecTests", dependencies: ["RigorBasics", "RigorSpec", "RigorTestSupport"]),
-        .testTarget(name: "RigorResultsTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),
+        .testTarget(name: "RigorResultsTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "RigorSupervisorTests", dependencies: [
             "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorTestSupport"]),
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"]),

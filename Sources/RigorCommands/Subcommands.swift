@@ -4,5 +4,6 @@ extension RigorCommand {
     /// Every top-level subcommand, one line each.
     static let all: [any ParsableCommand.Type] = [
         SpecCommand.self,
+        MetricsCommand.self,
     ]
 }

@@ -4,15 +4,15 @@ import Foundation
 /// One-line errors on stderr, the way every command reports unusable input.
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("rigor: " + message + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(("rigor: " + message + "\n").utf8))
     }
 
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data(("rigor: warning: " + message + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(("rigor: warning: " + message + "\n").utf8))
     }
 
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 }
 
