@@ -41,7 +41,8 @@ let package = Package(
         .testTarget(name: "RigorResultsTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RigorSupervisorTests", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorTestSupport"]),
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorTestSupport"],
+            exclude: ["Scripts"]),
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),

@@ -5,5 +5,9 @@ extension RigorCommand {
     static let all: [any ParsableCommand.Type] = [
         SpecCommand.self,
         MetricsCommand.self,
+        ExecCommand.self,
+        BudgetCommand.self,
+        StatusCommand.self,
+        ExecIngestBenchCommand.self,
     ]
 }

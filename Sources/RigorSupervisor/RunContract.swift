@@ -42,6 +42,12 @@ public struct RunRequest: Sendable {
     public var runID: String?
     /// The spec's budget: max training runs refuses the run, wall/GPU-hour limits stop it.
     public var budget: ResourceBudget?
+    /// Seconds between SIGTERM to the run's process group and SIGKILL when Rigor stops a run.
+    public var killGraceSeconds: Double = 5
+    /// Stops the run from outside (`rigor exec` forwards SIGINT/SIGTERM to it).
+    public var control: RunControl? = nil
+    /// Receives live progress and (with `echoOutput`) the child's output.
+    public var observer: (any RunObserver)? = nil
 
     public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
                 seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,
@@ -100,6 +106,14 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var abortReason: String?
     public var provenance: JSONObject
     public var sandbox: String?
+    /// Metric events received (valid lines of events.jsonl).
+    public var eventCount: Int? = nil
+    /// Event-channel lines that were not events (kept in events.jsonl with the error).
+    public var invalidEventLines: Int? = nil
+    /// The tripping event of an abort: rule, step, event number, the rule's input values.
+    public var abortEvent: JSONObject? = nil
+    /// Where the record's run lives: `runs/<run-id>` relative to the experiment dir.
+    public var runDirectory: String? = nil
 }
 
 // The entry point the Supervisor provides (implemented in this module):

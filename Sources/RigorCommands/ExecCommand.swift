@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import RigorBasics
+import RigorSpec
+import RigorSupervisor
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `rigor exec`: one supervised run of a command.
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run one command as a supervised run (logs, metric events, abort rules, budget ledger).",
+        discussion: "Example: rigor exec --experiment results/exp-001-x --seed 1 --abort 'isnan(loss)' -- python train.py")
+
+    @Option(help: "The experiment's results folder (results/exp-NNN-x).") var experiment: String
+    @Option(help: "A name for the run.") var name: String?
+    @Option(help: "The run's seed (RIGOR_SEED for the child; rigor.seed() in Python).") var seed: Int?
+    @Option(help: "The arm (condition) this run belongs to.") var arm: String?
+    @Option(help: "Protocol phase: sanity, baseline, mve, full (default adhoc).") var phase: String?
+    @Option(help: "GPUs allocated (default: the CUDA_VISIBLE_DEVICES count, else 0).") var gpus: Int?
+    @Option(help: "Stop the run after this long (e.g. 90s, 30m, 2h).") var timeout: String?
+    @Option(name: .customLong("abort"), help: "An abort rule (repeatable), e.g. 'isnan(loss)' or 'loss > 10 for 3 steps'.") var abortRules: [String] = []
+    @Flag(help: "Also enforce the machine-checkable abort criteria of the spec.") var specAbort = false
+    @Option(help: "The experiment spec (default: found from the results folder's workspace).") var spec: String?
+    @Option(help: "Seconds between SIGTERM and SIGKILL when stopping the run.") var killGrace: Double = 5
+    @Flag(help: "Print one JSON object per event and the run record as JSON on stdout (child output is not echoed).") var json = false
+    @Argument(parsing: .postTerminator, help: "The command to run (after --).") var command: [String] = []
+
+    func run() async throws {
+        guard !command.isEmpty else { ExecCLI.fail("no command given: put the command after `--`") }
+        var phaseValue = RunPhase.adhoc
+        if let phase {
+            guard let p = RunPhase(rawValue: phase) else { ExecCLI.fail("--phase \(phase): expected sanity, baseline, mve, full or adhoc") }
+            phaseValue = p
+        }
+        var timeoutSeconds: Double?
+        if let timeout {
+            guard let s = DurationText.seconds(in: timeout) ?? Double(timeout), s > 0 else {
+                ExecCLI.fail("--timeout \(timeout): expected a duration such as 90s, 30m or 2h")
+            }
+            timeoutSeconds = s
+        }
+        if let gpus, gpus < 0 { ExecCLI.fail("--gpus \(gpus): expected 0 or more") }
+        let experimentDir = Workspace.absolute(experiment)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: experimentDir, isDirectory: &isDir), isDir.boolValue else {
+            ExecCLI.fail("\(experiment): no such results folder; create it (results/exp-NNN-x) first")
+        }
+        var rules = abortRules
+        var budget: ResourceBudget?
+        switch ExperimentSpecLocator.load(experimentDir: experimentDir, explicit: spec) {
+        case .found(let s):
+            budget = s.resourceBudget
+            if specAbort {
+                let derived = AbortRuleDerivation.rules(from: s.abortCriteria, budget: s.resourceBudget, computeProfile: s.computeProfile)
+                for r in derived.rules { rules.append(r.rule) }
+                for n in derived.notEnforced { ExecCLI.note("spec abort criterion not enforced (line \(n.criterion.line)): \(n.reason)") }
+            }
+        case .notFound(let why):
+            if specAbort || spec != nil { ExecCLI.fail(why) }
+            ExecCLI.note("no spec found (\(why)); the run is metered without budget limits")
+        case .failed(let why):
+            ExecCLI.fail(why)
+        }
+        let control = RunControl()
+        InterruptSignals.forward(to: control)
+        var request = RunRequest(experimentDir: experimentDir, command: command, workingDirectory: FileManager.default.currentDirectoryPath,
+                                 name: name, seed: seed, arm: arm, phase: phaseValue, gpus: gpus ?? 0, timeoutSeconds: timeoutSeconds,
+                                 abortRules: rules, echoOutput: !json, budget: budget)
+        request.killGraceSeconds = killGrace
+        request.control = control
+        request.observer = ExecProgress(mode: json ? .json : (isatty(2) == 1 ? .statusLine : .lines), budget: budget)
+        let record: RunRecord
+        do { record = try await Supervisor.run(request) } catch {
+            if case .budgetRefused = error { ExecCLI.fail(error.description, code: 4) }
+            ExecCLI.fail(error.description)
+        }
+        if json {
+            let value = (try? RunRecordFile.encode(record)) ?? .null
+            print(value.serialized(pretty: false))
+        } else {
+            var line = "rigor: run \(record.runID) \(record.status.rawValue) after \(DurationText.format(seconds: record.wallSeconds))"
+            if let code = record.exitCode { line += ", exit \(code)" }
+            if let sig = record.signal { line += ", signal \(sig)" }
+            if let why = record.abortReason { line += ": \(why)" }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        switch record.status {
+        case .succeeded: return
+        case .failed: throw ExitCode(record.exitCode ?? 1)
+        case .interrupted: throw ExitCode(130)
+        default: throw ExitCode(3)
+        }
+    }
+}
+
+/// Error and note printing shared by exec, budget and status.
+enum ExecCLI {
+    /// Prints `rigor: <message>` to stderr and exits with `code` (2: unusable input).
+    static func fail(_ message: String, code: Int32 = 2) -> Never {
+        Console.error(message)
+        Foundation.exit(code)
+    }
+
+    /// Prints `rigor: note: <message>` to stderr.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("rigor: note: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import RigorBasics
+import RigorSpec
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The budget ledger cannot be read or appended to.
+public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p, let r): return "\(p): cannot read the budget ledger: \(r)"
+        case .unwritable(let p, let r): return "\(p): cannot append to the budget ledger: \(r); check the results folder is writable"
+        }
+    }
+}
+
+/// A ledger line that could not be used (reported, never silently dropped).
+public struct LedgerIssue: Sendable, Equatable, CustomStringConvertible {
+    /// 1-based line number.
+    public var line: Int
+    public var problem: String
+    /// True for the last line when it lacks its newline: a crash mid-append.
+    public var tornTail: Bool
+    public var description: String { "ledger.jsonl line \(line): \(problem)" }
+}
+
+/// What the ledger says has been spent, summed from its lines.
+public struct LedgerSummary: Sendable, Equatable {
+    /// Runs started (every phase).
+    public var runsStarted = 0
+    /// Runs that count toward the spec's max training runs (every phase except `sanity`).
+    public var runsCounted = 0
+    public var runsFinished = 0
+    /// Runs with a start line and no finish line (the supervisor died, or the run is live).
+    public var unfinishedRunIDs: [String] = []
+    public var wallSeconds = 0.0
+    public var gpuHours = 0.0
+    public var steps = 0
+    public var refusals = 0
+    /// Reasons of every overrun line, in order.
+    public var overruns: [String] = []
+    public var issues: [LedgerIssue] = []
+}
+
+/// `results/exp-…/ledger.jsonl`: the experiment's append-only, fsync'd budget journal.
+/// One JSON object per line: run_started, run_finished, overrun, refused.
+public struct BudgetLedger: Sendable {
+    public let path: String
+
+    public init(experimentDir: String) { path = experimentDir + "/ledger.jsonl" }
+
+    /// Reads and sums the ledger (a missing ledger is an empty one).
+    public func read() throws(LedgerError) -> LedgerSummary {
+        guard FileManager.default.fileExists(atPath: path) else { return LedgerSummary() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied or not a file")
+        }
+        return BudgetLedger.summarise(Array(data))
+    }
+
+    static func summarise(_ bytes: [UInt8]) -> LedgerSummary {
+        var summary = LedgerSummary()
+        var started: [String: Bool] = [:]
+        var order: [String] = []
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let endsWithNewline = bytes.last == 0x0A
+        for (i, slice) in lines.enumerated() {
+            let isLast = i == lines.count - 1
+            if isLast && slice.isEmpty { break }
+            let lineNumber = i + 1
+            let torn = isLast && !endsWithNewline
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+            guard let doc = try? JSONReader.parse(bytes: Array(slice)), case .object(let o) = doc.value,
+                  let event = o["event"]?.stringValue else {
+                summary.issues.append(LedgerIssue(line: lineNumber, problem: torn
+                    ? "torn last line (no newline, not a complete JSON object): a crash mid-append; its run is counted from its other lines"
+                    : "not a ledger entry (expected a JSON object with \"event\"); ignored", tornTail: torn))
+                continue
+            }
+            let runID = o["run_id"]?.stringValue ?? ""
+            switch event {
+            case "run_started":
+                summary.runsStarted += 1
+                if o["counts_toward_max_runs"]?.boolValue ?? true { summary.runsCounted += 1 }
+                if started[runID] == nil { order.append(runID) }
+                started[runID] = false
+            case "run_finished":
+                summary.runsFinished += 1
+                summary.wallSeconds += o["wall_seconds"]?.doubleValue ?? 0
+                summary.gpuHours += o["gpu_hours"]?.doubleValue ?? 0
+                summary.steps += Int(o["steps"]?.doubleValue ?? 0)
+                started[runID] = true
+            case "overrun": summary.overruns.append(o["reason"]?.stringValue ?? "(no reason)")
+            case "refused": summary.refusals += 1
+            default:
+                summary.issues.append(LedgerIssue(line: lineNumber, problem: "unknown event \"\(event)\"; ignored", tornTail: false))
+            }
+        }
+        summary.unfinishedRunIDs = order.filter { started[$0] == false }
+        return summary
+    }
+
+    /// Appends one entry (with an `at` timestamp) as one line, fsync'd. A torn last line
+    /// is closed with a newline first so the new entry stays readable.
+    public func append(_ entry: JSONObject) throws(LedgerError) {
+        try withLock { fd throws(LedgerError) in try append(entry, lockedFD: fd) }
+    }
+
+    /// Appends while the caller holds `withLock` (fd is the locked ledger).
+    public func append(_ entry: JSONObject, lockedFD fd: Int32) throws(LedgerError) {
+        var line = JSONObject([("at", .string(isoTimestamp()))])
+        for (k, v) in entry { line[k] = v }
+        var bytes = Array(JSONValue.object(line).serialized(pretty: false).utf8)
+        bytes.append(0x0A)
+        let size = lseek(fd, 0, SEEK_END)
+        if size > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, size - 1) == 1, last != 0x0A { bytes.insert(0x0A, at: 0) }
+        }
+        try writeAll(fd, bytes)
+        if fsync(fd) != 0 { throw .unwritable(path: path, reason: "fsync: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Runs `body` holding an exclusive lock on the ledger (flock), so a budget check and
+    /// the start line it allows are atomic across processes.
+    public func withLock<T>(_ body: (Int32) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw .unwritable(path: path, reason: "lock: \(String(cString: strerror(errno)))") }
+        }
+        defer { _ = flock(fd, LOCK_UN) }
+        return try body(fd)
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LedgerError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unwritable(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+}
+
+/// Budget arithmetic: what the spec allows, what the ledger says is spent.
+public struct BudgetStanding: Sendable, Equatable {
+    public var summary: LedgerSummary
+    public var budget: ResourceBudget?
+
+    public init(summary: LedgerSummary, budget: ResourceBudget?) { self.summary = summary; self.budget = budget }
+
+    /// A stated numeric limit (nil for absent or N/A).
+    static func limit(_ l: BudgetLimit?) -> Double? { l.flatMap { $0.notApplicable ? nil : $0.value } }
+
+    public var maxRuns: Double? { BudgetStanding.limit(budget?.maxTrainingRuns) }
+    public var maxWallSeconds: Double? { BudgetStanding.limit(budget?.maxWallClockSeconds) }
+    public var maxGPUHours: Double? { BudgetStanding.limit(budget?.maxGPUHours) }
+
+    /// Why a new run of `phase` using `gpus` must not start, or nil when it may.
+    public func refusal(phase: RunPhase, gpus: Int) -> String? {
+        if phase != .sanity, let max = maxRuns, Double(summary.runsCounted) >= max {
+            return "the spec allows at most \(EventValues.format(max)) training runs (Resource Budget, line \(budget?.maxTrainingRuns?.line ?? 0)) and the ledger already holds \(summary.runsCounted) (sanity runs are not counted)"
+        }
+        if let max = maxWallSeconds, summary.wallSeconds >= max {
+            return "the wall-clock budget is spent: \(DurationText.format(seconds: summary.wallSeconds)) used of \(DurationText.format(seconds: max)) (line \(budget?.maxWallClockSeconds?.line ?? 0))"
+        }
+        if gpus > 0, let max = maxGPUHours, summary.gpuHours >= max {
+            return "the GPU-hour budget is spent: \(EventValues.format(summary.gpuHours)) used of \(EventValues.format(max)) (line \(budget?.maxGPUHours?.line ?? 0))"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import RigorBasics
+import RigorSpec
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one command as one supervised run (see docs/run-record.md, docs/events.md).
+public enum Supervisor {
+    /// Starts the run, watches it to the end and returns its record (also in `runs/<id>/run.json`).
+    /// Throws only when the run cannot start (or its files cannot be written); a run that
+    /// fails, is aborted, times out or is interrupted returns a record saying so.
+    /// Cancelling the awaiting Task stops the run as `interrupted`.
+    public static func run(_ request: RunRequest) async throws(SupervisorError) -> RunRecord {
+        let prepared = try RunPreparation.prepare(request)
+        let stop = try StopSwitch()
+        request.control?.attach(stop)
+        defer { request.control?.detach(stop) }
+        let result: Result<RunRecord, SupervisorError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<RunRecord, SupervisorError>, Never>) in
+                let thread = Thread {
+                    let monitor = RunMonitor(prepared: prepared, stop: stop)
+                    continuation.resume(returning: monitor.run())
+                }
+                thread.name = "rigor-run-\(prepared.runID)"
+                thread.start()
+            }
+        } onCancel: {
+            stop.request(.interrupted)
+        }
+        return try result.get()
+    }
+}
+
+/// Everything decided before the child starts.
+struct PreparedRun: @unchecked Sendable {
+    var request: RunRequest
+    var runID: String
+    var runDir: String
+    var argv: [String]
+    var executable: String
+    var environment: [String: String]
+    var rules: [AbortRule]
+    var gpus: Int
+    var ledger: BudgetLedger
+    var standing: BudgetStanding
+    var record: RunRecord
+}
+
+enum RunPreparation {
+    static func prepare(_ request: RunRequest) throws(SupervisorError) -> PreparedRun {
+        guard let first = request.command.first, !first.isEmpty else { throw .emptyCommand }
+        let cwd = Workspace.absolute(request.workingDirectory)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: cwd, isDirectory: &isDir), isDir.boolValue else { throw .badWorkingDirectory(cwd) }
+        var rules: [AbortRule] = []
+        for text in request.abortRules {
+            do { rules.append(try AbortRule.parse(text)) } catch { throw .badAbortRule(error) }
+        }
+        let experimentDir = Workspace.absolute(request.experimentDir)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in request.environment { env[k] = v }
+        guard let executable = ChildProcess.resolveExecutable(first, path: env["PATH"], cwd: cwd) else { throw .commandNotFound(first) }
+
+        // GPUs: --gpus, else the CUDA_VISIBLE_DEVICES count, else 0.
+        var gpus = request.gpus
+        var gpusSource = "request"
+        if gpus <= 0 {
+            gpus = 0
+            gpusSource = "none"
+            if let cvd = env["CUDA_VISIBLE_DEVICES"]?.trimmingCharacters(in: .whitespaces), !cvd.isEmpty, cvd != "-1" {
+                gpus = cvd.split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+                gpusSource = "CUDA_VISIBLE_DEVICES"
+            }
+        }
+
+        // Run folder.
+        let runsDir = experimentDir + "/runs"
+        do { try FileManager.default.createDirectory(atPath: runsDir, withIntermediateDirectories: true) } catch {
+            throw .io("cannot create \(runsDir): \(error.localizedDescription)")
+        }
+        var runID: String
+        var runDir: String
+        if let given = request.runID {
+            guard RunID.isValid(given) else { throw .badRunID(given) }
+            runID = given
+            runDir = runsDir + "/" + given
+            mkdir(runDir, 0o755)
+        } else {
+            repeat {
+                runID = RunID.generate()
+                runDir = runsDir + "/" + runID
+            } while mkdir(runDir, 0o755) != 0 && errno == EEXIST
+        }
+        var dirIsDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runDir, isDirectory: &dirIsDir), dirIsDir.boolValue else {
+            throw .io("cannot create the run folder \(runDir)")
+        }
+
+        // The child's environment: the rigor module on PYTHONPATH, the run's identity.
+        let helperDir = try PythonHelper.install(in: runsDir + "/.python")
+        env["PYTHONPATH"] = helperDir + (env["PYTHONPATH"].map { $0.isEmpty ? "" : ":" + $0 } ?? "")
+        env["RIGOR_EVENTS_FD"] = String(ChildProcess.childEventsFD)
+        env["RIGOR_RUN_ID"] = runID
+        env["RIGOR_RUN_DIR"] = runDir
+        env["RIGOR_PHASE"] = request.phase.rawValue
+        if let seed = request.seed { env["RIGOR_SEED"] = String(seed) } else { env["RIGOR_SEED"] = nil }
+        if let arm = request.arm { env["RIGOR_ARM"] = arm } else { env["RIGOR_ARM"] = nil }
+
+        var argv = request.command
+        argv[0] = executable
+        var sandbox: String?
+        if let wrapper = request.wrapper {
+            do { argv = try wrapper.wrap(request.command, workingDirectory: cwd) } catch { throw .wrapperFailed("\(error)") }
+            guard let w = argv.first, let wexe = ChildProcess.resolveExecutable(w, path: env["PATH"], cwd: cwd) else {
+                throw .wrapperFailed("the wrapped command is empty or its program is not on PATH")
+            }
+            argv[0] = wexe
+            sandbox = wrapper.summary
+        }
+
+        let provenance = Provenance.collect(command: request.command, executable: executable, cwd: cwd, env: env,
+                                            gpus: gpus, gpusSource: gpusSource, cacheDir: runsDir)
+
+        let record = RunRecord(runID: runID, name: request.name, command: request.command, workingDirectory: cwd,
+                               seed: request.seed, arm: request.arm, phase: request.phase, gpus: gpus,
+                               startedAt: isoTimestamp(), endedAt: nil, status: .incomplete, exitCode: nil, signal: nil,
+                               wallSeconds: 0, gpuHours: 0, steps: 0, finalMetrics: JSONObject(), lastValues: JSONObject(),
+                               abortReason: nil, provenance: provenance, sandbox: sandbox,
+                               eventCount: 0, invalidEventLines: 0, abortEvent: nil, runDirectory: "runs/" + runID)
+
+        // Budget: the check and the start line it allows happen under one lock.
+        let ledger = BudgetLedger(experimentDir: experimentDir)
+        let outcome: (standing: BudgetStanding, refusal: String?)
+        do {
+            outcome = try ledger.withLock { fd throws(LedgerError) -> (BudgetStanding, String?) in
+                let standing = BudgetStanding(summary: try ledger.read(), budget: request.budget)
+                if let why = standing.refusal(phase: request.phase, gpus: gpus) {
+                    try ledger.append(JSONObject([("event", "refused"), ("phase", .string(request.phase.rawValue)),
+                                                  ("command", .array(request.command.map { .string($0) })), ("reason", .string(why))]), lockedFD: fd)
+                    return (standing, why)
+                }
+                try ledger.append(JSONObject([("event", "run_started"), ("run_id", .string(runID)), ("phase", .string(request.phase.rawValue)),
+                                              ("arm", request.arm.map { .string($0) } ?? .null), ("seed", request.seed.map { .number(Double($0)) } ?? .null),
+                                              ("gpus", .number(Double(gpus))), ("counts_toward_max_runs", .bool(request.phase != .sanity))]), lockedFD: fd)
+                return (standing, nil)
+            }
+        } catch { throw .ledger(error) }
+        if let why = outcome.refusal {
+            if request.runID == nil { try? FileManager.default.removeItem(atPath: runDir) }
+            throw .budgetRefused(why)
+        }
+        let standing = outcome.standing
+        try RunRecordFile.write(record, to: runDir)
+        return PreparedRun(request: request, runID: runID, runDir: runDir, argv: argv, executable: executable,
+                           environment: env, rules: rules, gpus: gpus, ledger: ledger, standing: standing, record: record)
+    }
+}
+
+/// Reading and writing `runs/<run-id>/run.json`.
+public enum RunRecordFile {
+    /// Writes the record atomically as `<runDir>/run.json`.
+    public static func write(_ record: RunRecord, to runDir: String) throws(SupervisorError) {
+        do {
+            try AtomicFile.write(json: try encode(record), to: runDir + "/run.json")
+        } catch { throw .io("cannot write \(runDir)/run.json: \(error)") }
+    }
+
+    /// The record as a JSON value with keys in a stable (sorted) order.
+    public static func encode(_ record: RunRecord) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try JSONReader.parse(try encoder.encode(record)).value
+    }
+
+    /// Reads a run record (as written by `write`).
+    public static func read(runDir: String) throws(SupervisorError) -> RunRecord {
+        let path = runDir + "/run.json"
+        do {
+            let data = try TextFile.readBytes(path, limit: 64 << 20)
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            return try decoder.decode(RunRecord.self, from: data)
+        } catch let e as RigorFileError {
+            throw .io(e.description)
+        } catch {
+            throw .io("\(path): not a run record: \(error)")
+        }
+    }
+
+    /// Every run record under `<experimentDir>/runs`, sorted by run id, plus unreadable ones.
+    public static func all(experimentDir: String) -> (records: [RunRecord], problems: [String]) {
+        let runs = experimentDir + "/runs"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { name in
+            var isDir: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: runs + "/" + name, isDirectory: &isDir) && isDir.boolValue
+        }.sorted()
+        var records: [RunRecord] = []
+        var problems: [String] = []
+        for n in names {
+            do { records.append(try read(runDir: runs + "/" + n)) } catch { problems.append(error.description) }
+        }
+        return (records, problems)
+    }
+}
