@@ -5,6 +5,7 @@ extension RigorCommand {
     static let all: [any ParsableCommand.Type] = [
         SpecCommand.self,
         MetricsCommand.self,
+        ProtocolCommand.self,
         ExecCommand.self,
         BudgetCommand.self,
         StatusCommand.self,

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import RigorBasics
+import RigorProtocol
+import RigorSpec
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `rigor protocol run PLAN [--slots N] [--json]`.
+struct ProtocolRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run (or resume) the protocol plan of one experiment and write its metrics.json and config.json.",
+        discussion: """
+        Exit status: 0 completed and metrics.json valid; 1 metrics.json not valid or the engine failed; \
+        2 the plan or spec is not usable; 3 the experiment aborted (metrics.json records why); \
+        4 another 'rigor protocol run' holds the experiment.
+        """
+    )
+
+    @Argument(help: "The plan file (YAML, docs/plan.md).") var plan: String
+    @Option(help: "Runs at once (default: GPUs reported by nvidia-smi, else CPU cores).") var slots: Int?
+    @Flag(help: "One JSON object per event on stdout.") var json = false
+
+    func fail(_ lines: [String], code: Int32) -> ExitCode {
+        for line in lines { FileHandle.standardError.write(Data("rigor: \(line)\n".utf8)) }
+        return ExitCode(code)
+    }
+
+    func run() async throws {
+        if let slots, slots < 1 { throw fail(["--slots must be 1 or more, got \(slots)"], code: 2) }
+        let parsed: ProtocolPlan
+        do { parsed = try PlanParser.parse(path: plan) } catch {
+            throw fail(error.diagnostics.isEmpty ? [error.description] : error.diagnostics.map(\.description), code: 2)
+        }
+        let spec: ExperimentSpec
+        do { spec = try SpecParser.parse(path: parsed.specPath) } catch { throw fail(["\(error) (named by \(plan))"], code: 2) }
+        if spec.hasErrors {
+            throw fail(spec.diagnostics.filter { $0.severity == .error }.map(\.description), code: 2)
+        }
+        let checked: CheckedPlan
+        do { checked = try PlanChecker.check(parsed, against: spec, planDisplayPath: plan) } catch {
+            throw fail(error.diagnostics.map(\.description), code: 2)
+        }
+        let detected = SlotCount.detect()
+        let gpuSlots = detected.gpus && (slots.map { $0 <= detected.slots } ?? true)
+        let options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,
+                                      toolVersion: RigorVersion.string, validator: ProtocolValidation.validator)
+        let sink: any ProtocolEventSink
+        if json { sink = JSONLinesProgress() } else if isatty(1) == 1 { sink = TerminalProgress() } else { sink = PlainProgress() }
+        let outcome: ProtocolOutcome
+        do {
+            let resultsDir = try ProtocolEngine.resultsDir(for: parsed)
+            let engine = ProtocolEngine(checked: checked, resultsDir: resultsDir, executor: SupervisorExecutor(), options: options, sink: sink)
+            let task = Task { () async -> Result<ProtocolOutcome, ProtocolError> in
+                do throws(ProtocolError) { return .success(try await engine.run()) } catch { return .failure(error) }
+            }
+            let signals = ProtocolSignals.cancelOnInterrupt(task)
+            defer { signals.forEach { $0.cancel() } }
+            outcome = try await task.value.get()
+        } catch {
+            if case .locked = error { throw fail([error.description], code: 4) }
+            if case .interrupted = error { throw fail([error.description], code: 130) }
+            throw fail([error.description], code: 1)
+        }
+        if !outcome.validationProblems.isEmpty {
+            throw fail(["\(outcome.metricsPath) is not valid:"] + outcome.validationProblems, code: 1)
+        }
+        if outcome.aborted { throw fail(["experiment aborted: \(outcome.abortReason ?? "")"], code: 3) }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The experiment's lock: `flock` on `.protocol.lock` in the results dir, holding the owner's pid.
+/// The kernel drops the lock when its holder dies, so a stale lock file is simply taken over.
+public final class ExperimentLock: Sendable {
+    public static let fileName = ".protocol.lock"
+    public let path: String
+    private let fd: Int32
+
+    /// Takes the lock or throws `.locked` with the holder's pid.
+    public init(resultsDir: String) throws(ProtocolError) {
+        path = resultsDir + "/" + ExperimentLock.fileName
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            if busy { throw .locked(path: path, holderPID: ExperimentLock.holder(path: path)) }
+            throw .io(path: path, reason: "flock: \(reason)")
+        }
+        let text = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        _ = fsync(descriptor)
+        fd = descriptor
+    }
+
+    deinit { close(fd) }
+
+    /// The pid written in the lock file, if any.
+    public static func holder(path: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

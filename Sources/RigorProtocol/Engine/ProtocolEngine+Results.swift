@@ -1,0 +1,155 @@
+import Foundation
+import RigorBasics
+import RigorSpec
+import RigorSupervisor
+
+extension ProtocolEngine {
+    public static let metricsFileName = "metrics.json"
+    public static let configFileName = "config.json"
+
+    /// Assembles and writes config.json and metrics.json, validates, and journals the end.
+    func finish(_ results: PhaseResults, journal: ProtocolJournal) throws(ProtocolError) -> ProtocolOutcome {
+        let records = state.withLock { Array($0.records.values) }.sorted { $0.startedAt < $1.startedAt || ($0.startedAt == $1.startedAt && $0.runID < $1.runID) }
+        let metrics = assembleMetrics(results, records: records)
+        let config = assembleConfig(results, records: records)
+        let metricsPath = resultsDir + "/" + ProtocolEngine.metricsFileName
+        let configPath = resultsDir + "/" + ProtocolEngine.configFileName
+        do { try AtomicFile.write(json: config, to: configPath) } catch { throw .io(path: configPath, reason: "\(error)") }
+        do { try AtomicFile.write(json: metrics, to: metricsPath) } catch { throw .io(path: metricsPath, reason: "\(error)") }
+        let problems = options.validator?(metricsPath, checked.spec) ?? []
+        try journal.append(results.abortReason == nil ? "completed" : "aborted", JSONObject([
+            ("abort_reason", results.abortReason.map { .string($0) } ?? .null),
+            ("metrics_sha256", .string((try? SHA256.hex(fileAt: metricsPath)) ?? "")),
+            ("validation_problems", .array(problems.map { .string($0) })),
+        ]))
+        sink.handle(.finished(aborted: results.abortReason != nil, reason: results.abortReason, metricsPath: metricsPath))
+        return ProtocolOutcome(metricsPath: metricsPath, configPath: configPath, metrics: metrics,
+                               aborted: results.abortReason != nil, abortReason: results.abortReason, validationProblems: problems)
+    }
+
+    /// The aggregates of mapped metrics over the succeeded runs of some units.
+    func aggregates(_ units: [UnitResult]) -> JSONValue {
+        var out = JSONObject()
+        for m in plan.metrics {
+            let values = units.compactMap { $0.record.flatMap { EventValues.value(m.event, in: $0)?.doubleValue } }
+            out[m.metric] = MetricAggregate(values)?.json ?? .null
+        }
+        return .object(out)
+    }
+
+    func assembleMetrics(_ results: PhaseResults, records: [RunRecord]) -> JSONValue {
+        var baseline: JSONValue = .object(JSONObject())
+        var treatment: JSONValue = .object(JSONObject())
+        var perSeed: [JSONValue] = []
+        if results.reachedFull {
+            baseline = aggregates(results.full.filter { $0.unit.arm == plan.baselineArm })
+            let arms = plan.treatmentArms
+            if arms.count == 1 {
+                treatment = aggregates(results.full.filter { $0.unit.arm == arms[0].name })
+            } else {
+                var nested = JSONObject()
+                for arm in arms { nested[arm.name] = aggregates(results.full.filter { $0.unit.arm == arm.name }) }
+                treatment = .object(nested)
+            }
+            for r in results.full {
+                guard let record = r.record else { continue }
+                var row = JSONObject([("seed", r.unit.seed.map { .number(Double($0)) } ?? .null), ("arm", .string(r.unit.arm ?? ""))])
+                for m in plan.metrics { row[m.metric] = EventValues.value(m.event, in: record) ?? .null }
+                perSeed.append(.object(row))
+            }
+        } else if !results.baseline.isEmpty {
+            baseline = aggregates(results.baseline)
+        }
+        var sanity = JSONObject()
+        for r in results.sanity {
+            guard let step = plan.sanity.first(where: { $0.name == r.unit.step }) else { continue }
+            for m in step.metrics { sanity[m.metric] = r.record.flatMap { EventValues.value(m.event, in: $0) } ?? .null }
+            for check in step.checks {
+                sanity[check.name] = .bool(results.sanityOutcomes.contains { $0.check == check.name && $0.runID == r.record?.runID && $0.passed })
+            }
+        }
+        return .object(JSONObject([
+            ("experiment", .string(checked.spec.experimentID)),
+            ("timestamp", .string(ProtocolClock.metricsTimestamp())),
+            ("baseline", baseline),
+            ("treatment", treatment),
+            ("per_seed", .array(perSeed)),
+            ("sanity_checks", .object(sanity)),
+            ("resource_usage", ResourceUsage(records: records).json),
+            ("abort_triggered", .bool(results.abortReason != nil)),
+            ("abort_reason", results.abortReason.map { .string($0) } ?? .null),
+            ("notes", .string(notes(results, records: records))),
+        ]))
+    }
+
+    /// Factual notes: run counts by phase and status, retries, re-runs, gate measurements, missing values.
+    func notes(_ results: PhaseResults, records: [RunRecord]) -> String {
+        var lines: [String] = []
+        var byPhase: [String] = []
+        for phase in RunPhase.allCases {
+            let n = records.filter { $0.phase == phase }.count
+            if n > 0 { byPhase.append("\(phase.rawValue) \(n)") }
+        }
+        var byStatus: [String: Int] = [:]
+        for r in records { byStatus[r.status.rawValue, default: 0] += 1 }
+        let statusText = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        lines.append("\(records.count) supervised run(s) recorded (\(byPhase.joined(separator: ", "))): \(statusText)")
+        let (retries, superseded) = state.withLock { ($0.retries, $0.superseded) }
+        let allResults = results.sanity + results.baseline + results.mve + results.full
+        let totalRetries = allResults.reduce(0) { $0 + $1.attempts.filter { $0.isFinished }.count } - allResults.count
+        if max(retries, totalRetries) > 0 { lines.append("retries after a run that did not succeed: \(max(retries, totalRetries))") }
+        if !superseded.isEmpty {
+            lines.append("incomplete runs re-run from scratch after the engine stopped: \(superseded.count) (\(superseded.joined(separator: ", ")))")
+        }
+        for r in allResults where !r.succeeded { lines.append(r.failureText) }
+        if results.reachedFull && results.full.count < checked.fullUnits.count {
+            lines.append("full-protocol runs not started after the stop: \(checked.fullUnits.count - results.full.count) of \(checked.fullUnits.count)")
+        }
+        if !results.baselineLines.isEmpty { lines.append("baseline reproduction: " + results.baselineLines.joined(separator: "; ")) }
+        for o in results.mveOutcomes { lines.append("MVE check '\(o.check)' \(o.passed ? "passed" : "failed"): \(o.text)") }
+        for r in results.full {
+            guard let record = r.record else { continue }
+            let missing = plan.metrics.filter { EventValues.value($0.event, in: record) == nil }.map(\.event)
+            if !missing.isEmpty { lines.append("run \(record.runID) reported no value for: \(missing.joined(separator: ", "))") }
+        }
+        return lines.joined(separator: "; ")
+    }
+
+    func assembleConfig(_ results: PhaseResults, records: [RunRecord]) -> JSONValue {
+        func words(_ t: CommandTemplate?) -> JSONValue { t.map { .array($0.words.map { .string($0) }) } ?? .null }
+        var arms = JSONObject()
+        for arm in plan.arms { arms[arm.name] = .object(JSONObject([("config", arm.config.map { .string($0) } ?? .null)])) }
+        var mapping = JSONObject()
+        for m in plan.metrics { mapping[m.event] = .string(m.metric) }
+        let used = (results.sanity + results.baseline + results.mve + results.full).compactMap { $0.record?.runID ?? $0.lastFailure?.runID }
+        var provenance = JSONObject([("rigor_version", .string(options.toolVersion)), ("slots", .number(Double(options.slots)))])
+        if let first = (results.full.first { $0.record != nil } ?? results.baseline.first { $0.record != nil })?.record {
+            provenance["first_run"] = .string(first.runID)
+            provenance["run_provenance"] = .object(first.provenance)
+        }
+        return .object(JSONObject([
+            ("experiment", .string(checked.spec.experimentID)),
+            ("plan", .string(plan.path)),
+            ("plan_sha256", .string((try? SHA256.hex(fileAt: plan.path)) ?? "")),
+            ("spec", .string(checked.spec.path)),
+            ("spec_sha256", .string(checked.spec.sha256)),
+            ("working_directory", .string(plan.workingDirectory)),
+            ("seeds", .array(plan.seeds.map { .number(Double($0)) })),
+            ("arms", .object(arms)),
+            ("baseline_arm", .string(plan.baselineArm)),
+            ("commands", .object(JSONObject([("full", words(plan.commands.full)), ("baseline", words(plan.commands.baseline)),
+                                             ("mve", words(plan.commands.mve))]))),
+            ("sanity", .array(plan.sanity.map { .object(JSONObject([("name", .string($0.name)), ("command", words($0.command))])) })),
+            ("metric_mapping", .object(mapping)),
+            ("baseline_expectations", .array(checked.expectations.map {
+                .object(JSONObject([("metric", .string($0.metric)), ("expected", .number($0.expected)),
+                                    ("tolerance", .number($0.tolerance)), ("source", .string($0.source))]))
+            })),
+            ("gpus_per_run", .number(Double(plan.gpusPerRun))),
+            ("retries", .number(Double(plan.retries))),
+            ("on_failure", .string(plan.onFailure.rawValue)),
+            ("runs", .array(used.map { .string($0) })),
+            ("provenance", .object(provenance)),
+        ]))
+    }
+}

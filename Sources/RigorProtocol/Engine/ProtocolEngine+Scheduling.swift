@@ -1,0 +1,115 @@
+import Foundation
+import RigorBasics
+import RigorSupervisor
+
+extension ProtocolEngine {
+    /// Runs units on at most `options.slots` at once; after a unit that did not succeed (when
+    /// `stopOnAnyFailure`, or when an abort rule/the budget stopped it) no further unit is started.
+    func runUnits(_ units: [RunUnit], _ context: RunContext, stopOnAnyFailure: Bool) async throws(ProtocolError) -> [UnitResult] {
+        let slots = options.slots
+        let outcome: Result<[UnitResult], ProtocolError> = await withTaskGroup(of: (Result<UnitResult, ProtocolError>, Int).self) { group in
+            var pending = units[...]
+            var free = Array((0..<slots).reversed())
+            var stop = false
+            var results: [UnitResult] = []
+            var failure: ProtocolError?
+            while true {
+                while !stop, !free.isEmpty, let unit = pending.first {
+                    pending = pending.dropFirst()
+                    let slot = free.removeLast()
+                    group.addTask {
+                        do throws(ProtocolError) { return (.success(try await self.runUnit(unit, slot: slot, context)), slot) }
+                        catch { return (.failure(error), slot) }
+                    }
+                }
+                guard let (result, slot) = await group.next() else { break }
+                free.append(slot)
+                switch result {
+                case .success(let r):
+                    results.append(r)
+                    if !r.succeeded && (stopOnAnyFailure || r.stoppedByRule) { stop = true }
+                case .failure(let e):
+                    if failure == nil { failure = e }
+                    stop = true
+                }
+            }
+            if let failure { return .failure(failure) }
+            // Report in plan order, whatever order they finished in.
+            let order = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1, $0) })
+            return .success(results.sorted { (order[$0.unit] ?? 0) < (order[$1.unit] ?? 0) })
+        }
+        return try outcome.get()
+    }
+
+    /// Runs one unit to success or until its retries are spent, reusing what earlier sessions finished.
+    func runUnit(_ unit: RunUnit, slot: Int, _ context: RunContext) async throws(ProtocolError) -> UnitResult {
+        var attempts = context.history.attempts(of: unit)
+        var ranNow = false
+        while true {
+            let finished = attempts.filter(\.isFinished)
+            if let ok = finished.first(where: \.succeeded), let record = ok.record {
+                if !ranNow { sink.handle(.runReused(runID: ok.runID, unit: unit, status: record.status.rawValue)) }
+                markDone(unit, record: record, fresh: ranNow)
+                return UnitResult(unit: unit, attempts: attempts, record: record, lastFailure: nil)
+            }
+            if finished.count > plan.retries {
+                if !ranNow, let last = finished.last {
+                    sink.handle(.runReused(runID: last.runID, unit: unit, status: last.record?.status.rawValue ?? "launch_failed"))
+                }
+                markDone(unit, record: nil, fresh: false)
+                return UnitResult(unit: unit, attempts: attempts, record: nil, lastFailure: finished.last)
+            }
+            if Task.isCancelled { throw .interrupted }
+            if !finished.isEmpty { state.withLock { $0.retries += 1 } }
+            let number = (attempts.map(\.number).max() ?? 0) + 1
+            attempts.append(try await runAttempt(unit, number: number, slot: slot, context.journal))
+            ranNow = true
+        }
+    }
+
+    func runAttempt(_ unit: RunUnit, number: Int, slot: Int, _ journal: ProtocolJournal) async throws(ProtocolError) -> RunAttempt {
+        let runID = unit.runID(attempt: number)
+        let command = checked.command(for: unit)
+        var environment = ["RIGOR_SLOT": String(slot), "RIGOR_PHASE": unit.phase.rawValue]
+        if let arm = unit.arm { environment["RIGOR_ARM"] = arm }
+        if options.gpuSlots { environment["CUDA_VISIBLE_DEVICES"] = String(slot) }
+        var request = RunRequest(
+            experimentDir: resultsDir, command: command, workingDirectory: plan.workingDirectory, name: unit.idPrefix,
+            seed: unit.seed, arm: unit.arm, phase: unit.phase, gpus: plan.gpusPerRun, timeoutSeconds: plan.timeoutSeconds,
+            abortRules: plan.abortRules, environment: environment, echoOutput: options.echoOutput, wrapper: options.wrapper,
+            runID: runID, budget: checked.spec.resourceBudget)
+        request.observer = LiveValueObserver(live: live)
+        try journal.append("run_started", JSONObject([
+            ("run_id", .string(runID)), ("phase", .string(unit.phase.rawValue)), ("arm", unit.arm.map { .string($0) } ?? .null),
+            ("seed", unit.seed.map { .number(Double($0)) } ?? .null), ("attempt", .number(Double(number))),
+        ]))
+        state.withLock { $0.running[runID] = (unit, Date()) }
+        sink.handle(.runStarted(runID: runID, unit: unit, command: command))
+        defer { state.withLock { _ = $0.running.removeValue(forKey: runID) }; live.remove(runID) }
+        do {
+            let record = try await executor.execute(request)
+            state.withLock { $0.records[runID] = record }
+            try journal.append("run_finished", JSONObject([
+                ("run_id", .string(runID)), ("status", .string(record.status.rawValue)), ("wall_seconds", .number(record.wallSeconds)),
+            ]))
+            var values = JSONObject()
+            for m in plan.metrics { if let v = EventValues.value(m.event, in: record) { values[m.event] = v } }
+            sink.handle(.runFinished(runID: runID, unit: unit, status: record.status.rawValue, wallSeconds: record.wallSeconds, values: values))
+            return RunAttempt(number: number, runID: runID, record: record, launchError: nil)
+        } catch let error as ProtocolError {
+            throw error
+        } catch {
+            let text = "\(error)"
+            try journal.append("run_launch_failed", JSONObject([("run_id", .string(runID)), ("error", .string(text))]))
+            sink.handle(.runFinished(runID: runID, unit: unit, status: "launch_failed", wallSeconds: 0, values: JSONObject()))
+            return RunAttempt(number: number, runID: runID, record: nil, launchError: text)
+        }
+    }
+
+    func markDone(_ unit: RunUnit, record: RunRecord?, fresh: Bool) {
+        state.withLock { s in
+            s.finishedUnits.insert(unit)
+            if unit.phase == .full, let record { s.fullDurations.append(record.wallSeconds) }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Why the protocol engine could not do its work (as opposed to an experiment that aborted).
+public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another `rigor protocol run` holds this experiment.
+    case locked(path: String, holderPID: Int32?)
+    /// A file in the results dir could not be read or written.
+    case io(path: String, reason: String)
+    /// The plan or spec cannot be used.
+    case plan(PlanError)
+    /// The spec named by the plan has errors.
+    case spec(path: String, diagnostics: [String])
+    /// The results dir could not be found from the spec's location.
+    case noResultsDir(specPath: String)
+    /// The engine was cancelled (SIGINT/SIGTERM); running runs were stopped as `interrupted`.
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case .locked(let path, let pid):
+            let holder = pid.map { "process \($0)" } ?? "another process (pid not recorded yet)"
+            return "the experiment is locked by \(holder) (\(path)): another 'rigor protocol run' is running; wait for it or stop it"
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .plan(let e): return e.description
+        case .spec(let path, let diagnostics):
+            return "\(path): the spec has errors, fix them before running:\n" + diagnostics.joined(separator: "\n")
+        case .interrupted:
+            return "interrupted: running runs were stopped and recorded as interrupted; run the same command again to resume"
+        case .noResultsDir(let specPath):
+            return "\(specPath): the spec is not in an experiments/ folder, so its results dir is unknown; set 'results:' in the plan"
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import RigorSpec
+
+/// An expected baseline number with its tolerance, ready to compare.
+public struct ResolvedExpectation: Sendable, Equatable {
+    public var metric: String
+    public var expected: Double
+    public var tolerance: Double
+    /// Where the numbers came from (`plan.yaml:12` or `spec line 40: "Accuracy"`).
+    public var source: String
+}
+
+/// A plan whose names have been checked against its spec.
+public struct CheckedPlan: Sendable {
+    public var plan: ProtocolPlan
+    public var spec: ExperimentSpec
+    public var expectations: [ResolvedExpectation]
+}
+
+/// Checks a plan against its spec: mapped metrics exist in the spec, baseline expectations resolve.
+public enum PlanChecker {
+    public static func check(_ plan: ProtocolPlan, against spec: ExperimentSpec, planDisplayPath: String? = nil) throws(PlanError) -> CheckedPlan {
+        let path = planDisplayPath ?? plan.path
+        var diagnostics: [PlanDiagnostic] = []
+        func error(_ line: Int, _ message: String) { diagnostics.append(PlanDiagnostic(path: path, line: line, message: message)) }
+
+        let specKeys = spec.metrics.map(\.key)
+        let known = specKeys.isEmpty ? "the spec lists no metrics" : "spec metrics: " + specKeys.joined(separator: ", ")
+        func checkMapping(_ m: MetricMapping, _ what: String) {
+            if !specKeys.contains(m.metric) { error(m.line, "\(what).\(m.event): '\(m.metric)' is not a metric of the spec (\(known))") }
+        }
+        for m in plan.metrics { checkMapping(m, "metrics") }
+        var seenTargets: [String: Int] = [:]
+        for m in plan.metrics {
+            if let first = seenTargets[m.metric] { error(m.line, "metrics.\(m.event): spec metric '\(m.metric)' is already mapped on line \(first)") }
+            else { seenTargets[m.metric] = m.line }
+        }
+        for step in plan.sanity { for m in step.metrics { checkMapping(m, "sanity '\(step.name)' metrics") } }
+
+        var expectations: [ResolvedExpectation] = []
+        let mappedMetrics = Set(plan.metrics.map(\.metric))
+        for e in plan.baseline.expectations {
+            if !specKeys.contains(e.metric) { error(e.line, "baseline.expect: '\(e.metric)' is not a metric of the spec (\(known))"); continue }
+            if !mappedMetrics.contains(e.metric) { error(e.line, "baseline.expect: '\(e.metric)' is not produced by any entry of 'metrics'"); continue }
+            if let value = e.value {
+                guard let tolerance = e.tolerance else { error(e.line, "baseline.expect '\(e.metric)': 'value' needs a 'tolerance'"); continue }
+                expectations.append(ResolvedExpectation(metric: e.metric, expected: value, tolerance: tolerance, source: "\(path):\(e.line)"))
+                continue
+            }
+            guard let label = e.specLabel else { continue }
+            let values = spec.baselines?.values ?? []
+            if values.isEmpty { error(e.line, "baseline.expect '\(e.metric)': the spec's Baselines section states no numbers to take '\(label)' from"); continue }
+            let wanted = MetricKey.normalize(label, keepParentheticals: true)
+            var matches = values.filter { MetricKey.normalize($0.label, keepParentheticals: true) == wanted }
+            if matches.isEmpty {
+                matches = values.filter { MetricKey.normalize($0.label, keepParentheticals: true).contains(wanted) }
+            }
+            if matches.isEmpty {
+                let listed = values.map { "'\($0.label)' (line \($0.line))" }.joined(separator: ", ")
+                error(e.line, "baseline.expect '\(e.metric)': no value labelled '\(label)' in the spec's Baselines (stated: \(listed))")
+                continue
+            }
+            if matches.count > 1 {
+                let listed = matches.map { "'\($0.label)' (line \($0.line))" }.joined(separator: ", ")
+                error(e.line, "baseline.expect '\(e.metric)': '\(label)' matches several spec baselines: \(listed); quote one label exactly")
+                continue
+            }
+            let found = matches[0]
+            guard let tolerance = e.tolerance ?? found.tolerance.map({ $0 * e.scale }) else {
+                error(e.line, "baseline.expect '\(e.metric)': the spec states no tolerance for '\(found.label)' (line \(found.line)); give 'tolerance'")
+                continue
+            }
+            expectations.append(ResolvedExpectation(metric: e.metric, expected: found.value * e.scale, tolerance: tolerance,
+                                                    source: "spec line \(found.line): \"\(found.label)\""))
+        }
+        if !diagnostics.isEmpty { throw .invalid(diagnostics) }
+        return CheckedPlan(plan: plan, spec: spec, expectations: expectations)
+    }
+}
