@@ -52,8 +52,9 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         let sink: any ProtocolEventSink
         if json { sink = JSONLinesProgress() } else if isatty(1) == 1 { sink = TerminalProgress() } else { sink = PlainProgress() }
         let outcome: ProtocolOutcome
+        let resultsDir: String
         do {
-            let resultsDir = try ProtocolEngine.resultsDir(for: parsed)
+            resultsDir = try ProtocolEngine.resultsDir(for: parsed)
             let engine = ProtocolEngine(checked: checked, resultsDir: resultsDir, executor: SupervisorExecutor(), options: options, sink: sink)
             let task = Task { () async -> Result<ProtocolOutcome, ProtocolError> in
                 do throws(ProtocolError) { return .success(try await engine.run()) } catch { return .failure(error) }
@@ -66,6 +67,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
             if case .interrupted = error { throw fail([error.description], code: 130) }
             throw fail([error.description], code: 1)
         }
+        if !json { Console.print(ProtocolSummary.render(spec: spec, resultsDir: resultsDir, outcome: outcome)) }
         if !outcome.validationProblems.isEmpty {
             throw fail(["\(outcome.metricsPath) is not valid:"] + outcome.validationProblems, code: 1)
         }
