@@ -43,7 +43,8 @@ let package = Package(
         .testTarget(name: "RigorSupervisorTests", dependencies: [
             "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorTestSupport"],
             exclude: ["Scripts"]),
-        .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"]),
+        .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
+                    exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),
     ],

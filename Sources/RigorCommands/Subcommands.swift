@@ -5,6 +5,8 @@ extension RigorCommand {
     static let all: [any ParsableCommand.Type] = [
         SpecCommand.self,
         MetricsCommand.self,
+        GuardCommand.self,
+        HookCommand.self,
         ProtocolCommand.self,
         ExecCommand.self,
         BudgetCommand.self,

@@ -10,14 +10,6 @@ public enum RunPhase: String, Sendable, Codable, CaseIterable {
     case sanity, baseline, mve, full, adhoc
 }
 
-/// Wraps a command line before launch (the Guard's sandbox implements this).
-public protocol LaunchWrapper: Sendable {
-    /// The argv to execute instead of `argv` (e.g. `bwrap … -- argv`).
-    func wrap(_ argv: [String], workingDirectory: String) throws -> [String]
-    /// One line describing the wrapping for records ("bubblewrap: 7 read-only paths").
-    var summary: String { get }
-}
-
 /// What to run, and under which rules.
 public struct RunRequest: Sendable {
     /// The experiment's results dir (`results/exp-NNN-x`); runs go to `runs/<run-id>/` under it.

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import RigorGuard
+
+/// `rigor guard exec SPEC -- CMD…`: run a command with the protected set read-only.
+struct GuardExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a command with the protected set mounted read-only (bubblewrap), then verify and restore.",
+        discussion: "Exit status: the command's; 3 when the protected set was changed (after restoring it).")
+    @Argument(help: "The experiment spec.") var spec: String
+    @Flag(help: "Use the chmod + manifest fallback even when bubblewrap works (same as \(GuardProbe.forceFallbackVariable)=1).") var fallback = false
+    @Option(help: "Phase name recorded in tamper.jsonl.") var phase = "exec"
+    @Argument(parsing: .postTerminator, help: "The command to run.") var command: [String] = []
+
+    func run() async throws {
+        guard !command.isEmpty else { throw fail("guard exec: no command given after --", code: 2) }
+        let set = try loadSet(spec)
+        let probe = fallback ? GuardProbe(mode: .chmodFallback, bwrapPath: nil, detail: "forced by --fallback") : GuardProbe.current()
+        let session: GuardSession
+        do { session = try GuardSession.begin(set: set, probe: probe, phase: phase) } catch { throw fail("\(error)") }
+        let cwd = FileManager.default.currentDirectoryPath
+        let argv: [String]
+        do { argv = try session.wrapper?.wrap(command, workingDirectory: cwd) ?? command } catch { throw fail("\(error)") }
+        var status: Int32
+        do { status = try ChildProcess.runInheriting(argv) } catch { FileHandle.standardError.write(Data("rigor: \(error.description)\n".utf8)); status = 127 }
+        let events: [TamperEvent]
+        do { events = try session.end() } catch { throw fail("\(error)") }
+        if let w = probe.warning { FileHandle.standardError.write(Data((w + "\n").utf8)) }
+        for n in TamperCheck.notes(for: events) { FileHandle.standardError.write(Data("rigor: TAMPER: \(n)\n".utf8)) }
+        if !events.isEmpty { throw ExitCode(3) }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Why a guard operation could not be carried out.
+public enum GuardError: Error, Sendable, Equatable, CustomStringConvertible {
+    case specNotInExperimentsDir(path: String)
+    case badConfig(path: String, line: Int?, message: String)
+    case badPolicy(source: String, line: Int?, message: String)
+    case io(path: String, reason: String)
+    case manifestMissing(path: String)
+    case badManifest(path: String, reason: String)
+    case sandboxUnavailable(reason: String)
+    case spawnFailed(command: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .specNotInExperimentsDir(let p):
+            return "\(p): a spec must sit in an experiments/ folder (experiments/exp-NNN-x.md); pass the spec's real path"
+        case .badConfig(let p, let line, let m):
+            return "\(p)\(line.map { ":\($0)" } ?? ""): \(m)"
+        case .badPolicy(let s, let line, let m):
+            return "command policy \(s)\(line.map { ":\($0)" } ?? ""): \(m)"
+        case .io(let p, let r):
+            return "\(p): \(r)"
+        case .manifestMissing(let p):
+            return "\(p): no guard manifest; run `rigor guard snapshot SPEC` (or `rigor guard exec`) first"
+        case .badManifest(let p, let r):
+            return "\(p): unreadable guard manifest: \(r); it may have been tampered with"
+        case .sandboxUnavailable(let r):
+            return "bubblewrap sandbox unavailable: \(r); install the `bubblewrap` package"
+        case .spawnFailed(let c, let r):
+            return "cannot start \(c): \(r)"
+        }
+    }
+}
