@@ -7,3 +7,15 @@ public protocol LaunchWrapper: Sendable {
     /// One line describing the wrapping for records ("bubblewrap: 7 read-only paths").
     var summary: String { get }
 }
+
+/// Guards the protected set for the length of a phase (the Guard's session implements it):
+/// launches go through `wrapper`, and `finish` verifies, restores and reports.
+public protocol PhaseGuard: Sendable {
+    /// The wrapper every launch of the phase goes through (nil: no kernel sandbox, fallback mode).
+    var wrapper: (any LaunchWrapper)? { get }
+    /// One line for records (config.json `sandbox`): how the protected paths were guarded.
+    var summary: String { get }
+    /// Verifies the protected set against the manifest taken at the start, restores what changed,
+    /// records it, and returns factual sentences for metrics.json notes (empty: nothing changed).
+    func finish() throws -> [String]
+}

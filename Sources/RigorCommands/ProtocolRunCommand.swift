@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RigorBasics
+import RigorGuard
 import RigorProtocol
 import RigorSpec
 #if canImport(Glibc)
@@ -47,8 +48,12 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         }
         let detected = SlotCount.detect()
         let gpuSlots = detected.gpus && (slots.map { $0 <= detected.slots } ?? true)
-        let options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,
+        var options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,
                                       toolVersion: RigorVersion.string, validator: ProtocolValidation.validator)
+        let specPath = spec.path
+        options.beginGuard = { () throws -> any PhaseGuard in
+            try GuardSession.begin(set: try ProtectedSet.make(specPath: specPath), phase: "protocol")
+        }
         let sink: any ProtocolEventSink
         if json { sink = JSONLinesProgress() } else if isatty(1) == 1 { sink = TerminalProgress() } else { sink = PlainProgress() }
         let outcome: ProtocolOutcome
@@ -65,6 +70,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         } catch {
             if case .locked = error { throw fail([error.description], code: 4) }
             if case .interrupted = error { throw fail([error.description], code: 130) }
+            if case .specChanged = error { throw fail([error.description], code: 2) }
             throw fail([error.description], code: 1)
         }
         if !json { Console.print(ProtocolSummary.render(spec: spec, resultsDir: resultsDir, outcome: outcome)) }

@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorResults
 import RigorSpec
 import RigorSupervisor
 
@@ -10,8 +11,15 @@ extension ProtocolEngine {
     /// Assembles and writes config.json and metrics.json, validates, and journals the end.
     func finish(_ results: PhaseResults, journal: ProtocolJournal) throws(ProtocolError) -> ProtocolOutcome {
         let records = state.withLock { Array($0.records.values) }.sorted { $0.startedAt < $1.startedAt || ($0.startedAt == $1.startedAt && $0.runID < $1.runID) }
-        let metrics = assembleMetrics(results, records: records)
-        let config = assembleConfig(results, records: records)
+        let phaseGuard = state.withLock { $0.phaseGuard }
+        var guardNotes: [String] = []
+        if let phaseGuard {
+            do { guardNotes = try phaseGuard.finish() } catch {
+                guardNotes = ["The protected files could not be verified after the protocol: \(error)"]
+            }
+        }
+        let metrics = assembleMetrics(results, records: records, extraNotes: guardNotes)
+        let config = assembleConfig(results, records: records, sandbox: phaseGuard?.summary ?? options.wrapper?.summary)
         let metricsPath = resultsDir + "/" + ProtocolEngine.metricsFileName
         let configPath = resultsDir + "/" + ProtocolEngine.configFileName
         do { try AtomicFile.write(json: config, to: configPath) } catch { throw .io(path: configPath, reason: "\(error)") }
@@ -37,7 +45,7 @@ extension ProtocolEngine {
         return .object(out)
     }
 
-    func assembleMetrics(_ results: PhaseResults, records: [RunRecord]) -> JSONValue {
+    func assembleMetrics(_ results: PhaseResults, records: [RunRecord], extraNotes: [String] = []) -> JSONValue {
         var baseline: JSONValue = .object(JSONObject())
         var treatment: JSONValue = .object(JSONObject())
         var perSeed: [JSONValue] = []
@@ -78,7 +86,7 @@ extension ProtocolEngine {
             ("resource_usage", ResourceUsage(records: records).json),
             ("abort_triggered", .bool(results.abortReason != nil)),
             ("abort_reason", results.abortReason.map { .string($0) } ?? .null),
-            ("notes", .string(notes(results, records: records))),
+            ("notes", .string(([notes(results, records: records)] + extraNotes).joined(separator: "; "))),
         ]))
     }
 
@@ -115,30 +123,32 @@ extension ProtocolEngine {
         return lines.joined(separator: "; ")
     }
 
-    func assembleConfig(_ results: PhaseResults, records: [RunRecord]) -> JSONValue {
+    /// config.json in the results contract's shape (`ConfigFile`): the spec and its fingerprint,
+    /// the commands as executed, seeds, arms, provenance, the guard; the plan's own facts as extra keys.
+    func assembleConfig(_ results: PhaseResults, records: [RunRecord], sandbox: String?) -> JSONValue {
         func words(_ t: CommandTemplate?) -> JSONValue { t.map { .array($0.words.map { .string($0) }) } ?? .null }
-        var arms = JSONObject()
-        for arm in plan.arms { arms[arm.name] = .object(JSONObject([("config", arm.config.map { .string($0) } ?? .null)])) }
+        let arms = plan.arms.map { arm in
+            ConfigArm(name: arm.name, parameters: JSONObject([("config", arm.config.map { .string($0) } ?? .null)]))
+        }
         var mapping = JSONObject()
         for m in plan.metrics { mapping[m.event] = .string(m.metric) }
         let used = (results.sanity + results.baseline + results.mve + results.full).compactMap { $0.record?.runID ?? $0.lastFailure?.runID }
-        var provenance = JSONObject([("rigor_version", .string(options.toolVersion)), ("slots", .number(Double(options.slots)))])
+        var environment = JSONObject([("rigor_version", .string(options.toolVersion)), ("slots", .number(Double(options.slots)))])
         if let first = (results.full.first { $0.record != nil } ?? results.baseline.first { $0.record != nil })?.record {
-            provenance["first_run"] = .string(first.runID)
-            provenance["run_provenance"] = .object(first.provenance)
+            environment["first_run"] = .string(first.runID)
+            environment["run_provenance"] = .object(first.provenance)
         }
-        return .object(JSONObject([
-            ("experiment", .string(checked.spec.experimentID)),
+        let executed = records.map { record in
+            record.command.map { $0.contains(" ") || $0.isEmpty ? "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" : $0 }
+                .joined(separator: " ")
+        }
+        let extra = JSONObject([
             ("plan", .string(plan.path)),
             ("plan_sha256", .string((try? SHA256.hex(fileAt: plan.path)) ?? "")),
-            ("spec", .string(checked.spec.path)),
-            ("spec_sha256", .string(checked.spec.sha256)),
             ("working_directory", .string(plan.workingDirectory)),
-            ("seeds", .array(plan.seeds.map { .number(Double($0)) })),
-            ("arms", .object(arms)),
             ("baseline_arm", .string(plan.baselineArm)),
-            ("commands", .object(JSONObject([("full", words(plan.commands.full)), ("baseline", words(plan.commands.baseline)),
-                                             ("mve", words(plan.commands.mve))]))),
+            ("plan_commands", .object(JSONObject([("full", words(plan.commands.full)), ("baseline", words(plan.commands.baseline)),
+                                                  ("mve", words(plan.commands.mve))]))),
             ("sanity", .array(plan.sanity.map { .object(JSONObject([("name", .string($0.name)), ("command", words($0.command))])) })),
             ("metric_mapping", .object(mapping)),
             ("baseline_expectations", .array(checked.expectations.map {
@@ -149,7 +159,12 @@ extension ProtocolEngine {
             ("retries", .number(Double(plan.retries))),
             ("on_failure", .string(plan.onFailure.rawValue)),
             ("runs", .array(used.map { .string($0) })),
-            ("provenance", .object(provenance)),
-        ]))
+        ])
+        let config = ConfigFile(
+            experiment: checked.spec.experimentID,
+            spec: SpecReference(path: checked.spec.path, sha256: checked.spec.sha256),
+            commands: executed, seeds: plan.seeds, arms: arms, hyperparameters: JSONObject(),
+            environment: environment, sandbox: sandbox, extra: extra)
+        return config.jsonValue
     }
 }

@@ -22,6 +22,12 @@ public final class ProtocolEngine: Sendable {
         var retries = 0
         var superseded: [String] = []
         var fullDurations: [Double] = []
+        var phaseGuard: (any PhaseGuard)?
+    }
+
+    /// The wrapper runs launch through: the guard's sandbox once it has begun, else the option.
+    var launchWrapper: (any LaunchWrapper)? {
+        state.withLock { s in s.phaseGuard.map { $0.wrapper } ?? options.wrapper }
     }
 
     /// The results dir of a plan: the plan's `results:`, else `results/<spec file name>` of the spec's workspace.
@@ -46,6 +52,12 @@ public final class ProtocolEngine: Sendable {
         } catch { throw .io(path: resultsDir, reason: "cannot create the results dir: \(error.localizedDescription)") }
         let lock = try ExperimentLock(resultsDir: resultsDir)
         defer { withExtendedLifetime(lock) {} }
+        try SpecFreeze.ensure(spec: checked.spec, resultsDir: resultsDir)
+        if let begin = options.beginGuard {
+            do { let g = try begin(); state.withLock { $0.phaseGuard = g } } catch {
+                throw .guardFailed(reason: "\(error)")
+            }
+        }
         let journal = try ProtocolJournal(resultsDir: resultsDir)
         let entries = try ProtocolJournal.read(path: journal.path)
         let units = checked.units

@@ -10,6 +10,10 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     case spec(path: String, diagnostics: [String])
     /// The results dir could not be found from the spec's location.
     case noResultsDir(specPath: String)
+    /// The spec differs from the copy frozen when this experiment began.
+    case specChanged(specPath: String, frozenPath: String, frozenSHA256: String, currentSHA256: String)
+    /// The guard over the protected set could not start.
+    case guardFailed(reason: String)
     /// The engine was cancelled (SIGINT/SIGTERM); running runs were stopped as `interrupted`.
     case interrupted
 
@@ -22,6 +26,10 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
         case .plan(let e): return e.description
         case .spec(let path, let diagnostics):
             return "\(path): the spec has errors, fix them before running:\n" + diagnostics.joined(separator: "\n")
+        case .specChanged(let spec, let frozen, let old, let new):
+            return "\(spec): the spec changed since this experiment began (frozen copy \(frozen) has sha256 \(old.prefix(12))…, the spec now \(new.prefix(12))…); a pre-registered spec is immutable: restore it or start a new experiment"
+        case .guardFailed(let reason):
+            return "cannot guard the protected files: \(reason)"
         case .interrupted:
             return "interrupted: running runs were stopped and recorded as interrupted; run the same command again to resume"
         case .noResultsDir(let specPath):

@@ -12,6 +12,9 @@ public struct ProtocolOptions: Sendable {
     public var tickSeconds: Double
     public var echoOutput: Bool
     public var wrapper: (any LaunchWrapper)?
+    /// Starts the guard over the protected set once the engine holds the experiment lock and the
+    /// spec is frozen; its wrapper then replaces `wrapper`, and its notes go into metrics.json.
+    public var beginGuard: (@Sendable () throws -> any PhaseGuard)?
     /// Written into config.json's provenance.
     public var toolVersion: String
     /// Checks the written metrics.json; returns one line per problem (none: clean).
