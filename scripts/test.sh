@@ -29,4 +29,6 @@ if [ -n "$py_missing" ]; then
 fi
 
 swift build --build-tests
-swift test 2>&1 | tee "${TMPDIR:-/tmp}/rigor-swift-test.log"
+# Serial: many tests run real processes and wait on them; on a 2-core machine parallel test
+# workers starve each other's waits (the Swift concurrency pool has one thread per core).
+swift test --skip-build --no-parallel 2>&1 | tee "${TMPDIR:-/tmp}/rigor-swift-test.log"

@@ -1,21 +1,27 @@
 import Foundation
 import RigorBasics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One metric event as the Python helper writes it:
 /// `{"t": 1732…, "kind": "log"|"final", "step": 5, "values": {"loss": 0.3, …}}`.
 /// Other emitters may write flat objects: keys other than t/kind/step are values then.
+/// Keys are ids of the run's `MetricKeyTable`. The sender's time `t` is checked, not kept
+/// (events.jsonl keeps the line as sent).
 struct MetricEvent {
     enum Kind { case log, final }
     var kind: Kind = .log
-    var sentAt: Double?
     var step: Double?
     /// Numeric values (booleans as 1/0), in the order written.
-    var numbers: [(String, Double)] = []
+    var numbers: [(key: Int, value: Double)] = []
     /// Non-numeric values (strings, null, arrays, objects), kept for the record.
-    var others: [(String, JSONValue)] = []
+    var others: [(key: Int, value: JSONValue)] = []
 
     mutating func reset() {
-        kind = .log; sentAt = nil; step = nil
+        kind = .log; step = nil
         numbers.removeAll(keepingCapacity: true); others.removeAll(keepingCapacity: true)
     }
 }
@@ -31,26 +37,35 @@ enum EventValues {
 }
 
 /// Parses one event line. A fast scanner handles the flat shapes the helper writes
-/// (scalars, one nested `values` object, strings without escapes); anything else goes
-/// through `JSONReader`. Returns an error message for lines that are not an event.
+/// (scalars, one nested `values` object, keys and strings without escapes): keys are
+/// looked up by their bytes, numbers are converted without a copy where exact (Clinger's
+/// fast path), and the sender's time is only checked. Anything else goes through
+/// `JSONReader`. Returns an error message for lines that are not an event.
 struct EventLineParser {
     private var p: UnsafePointer<UInt8>
-    private var end: UnsafePointer<UInt8>
+    private let end: UnsafePointer<UInt8>
 
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, into event: inout MetricEvent) -> String? {
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, keys: inout MetricKeyTable, into event: inout MetricEvent) -> String? {
+        if parseFast(line, keys: &keys, into: &event) { return nil }
         event.reset()
-        guard let base = line.baseAddress, line.count > 0 else { return "empty line" }
-        var scanner = EventLineParser(p: base, end: base + line.count)
-        if scanner.parseTop(into: &event) { return nil }
-        event.reset()
-        return slowParse(line, into: &event)
+        guard line.count > 0 else { return "empty line" }
+        return slowParse(line, keys: &keys, into: &event)
     }
 
-    private static func slowParse(_ line: UnsafeBufferPointer<UInt8>, into event: inout MetricEvent) -> String? {
+    /// The fast path alone: false when the line needs the full JSON reader (or is not an event).
+    static func parseFast(_ line: UnsafeBufferPointer<UInt8>, keys: inout MetricKeyTable, into event: inout MetricEvent) -> Bool {
+        event.reset()
+        guard let base = line.baseAddress, line.count > 0 else { return false }
+        var scanner = EventLineParser(p: base, end: base + line.count)
+        return scanner.parseTop(keys: &keys, into: &event)
+    }
+
+    private static func slowParse(_ line: UnsafeBufferPointer<UInt8>, keys: inout MetricKeyTable, into event: inout MetricEvent) -> String? {
         let doc: JSONDocument
         do { doc = try JSONReader.parse(bytes: Array(line)) } catch { return "not JSON: \(error.description)" }
         guard case .object(let object) = doc.value else { return "not a JSON object (an event is {\"kind\":…, \"step\":…, \"values\":{…}})" }
-        func take(_ key: String, _ value: JSONValue) {
+        func take(_ name: String, _ value: JSONValue) {
+            let key = keys.id(name)
             switch value {
             case .number(let d): event.numbers.append((key, d))
             case .bool(let b): event.numbers.append((key, b ? 1 : 0))
@@ -61,7 +76,7 @@ struct EventLineParser {
         }
         for (key, value) in object {
             switch key {
-            case "t": event.sentAt = value.doubleValue
+            case "t": continue
             case "kind":
                 guard let k = value.stringValue, k == "log" || k == "final" else { return "\"kind\" must be \"log\" or \"final\"" }
                 event.kind = k == "final" ? .final : .log
@@ -80,11 +95,14 @@ struct EventLineParser {
 
     // MARK: fast path (returns false to fall back)
 
+    private enum TopKey { case values, t, step, kind, other(Int) }
+
+    @inline(__always)
     private mutating func skipSpace() {
         while p < end, p.pointee == 0x20 || p.pointee == 0x09 || p.pointee == 0x0D { p += 1 }
     }
 
-    private mutating func parseTop(into event: inout MetricEvent) -> Bool {
+    private mutating func parseTop(keys: inout MetricKeyTable, into event: inout MetricEvent) -> Bool {
         skipSpace()
         guard p < end, p.pointee == UInt8(ascii: "{") else { return false }
         p += 1
@@ -92,32 +110,31 @@ struct EventLineParser {
         if p < end, p.pointee == UInt8(ascii: "}") { p += 1; skipSpace(); return p == end }
         while true {
             skipSpace()
-            // The four reserved keys are matched on bytes, without making a String.
-            let key: String
-            if matchWord("\"values\"") { key = "values" }
-            else if matchWord("\"t\"") { key = "t" }
-            else if matchWord("\"step\"") { key = "step" }
-            else if matchWord("\"kind\"") { key = "kind" }
-            else { guard let k = parseString() else { return false }; key = k }
+            // The four reserved keys are matched on bytes.
+            let key: TopKey
+            if matchWord("\"values\"") { key = .values }
+            else if matchWord("\"t\"") { key = .t }
+            else if matchWord("\"step\"") { key = .step }
+            else if matchWord("\"kind\"") { key = .kind }
+            else { guard let k = parseKey(&keys) else { return false }; key = .other(k) }
             skipSpace()
             guard p < end, p.pointee == UInt8(ascii: ":") else { return false }
             p += 1
             skipSpace()
             guard p < end else { return false }
             switch key {
-            case "values":
-                guard parseValues(into: &event) else { return false }
-            case "kind":
+            case .values:
+                guard parseValues(keys: &keys, into: &event) else { return false }
+            case .kind:
                 if matchWord("\"log\"") { event.kind = .log } else if matchWord("\"final\"") { event.kind = .final } else { return false }
-            case "t":
-                guard let d = parseNumber() else { return false }
-                event.sentAt = d
-            case "step":
+            case .t:
+                guard skipNumber() else { return false }
+            case .step:
                 if matchWord("null") { break }
                 guard let d = parseNumber() else { return false }
                 event.step = d
-            default:
-                guard parseScalar(key: key, into: &event) else { return false }
+            case .other(let k):
+                guard parseScalar(key: k, into: &event) else { return false }
             }
             skipSpace()
             guard p < end else { return false }
@@ -127,14 +144,14 @@ struct EventLineParser {
         }
     }
 
-    private mutating func parseValues(into event: inout MetricEvent) -> Bool {
+    private mutating func parseValues(keys: inout MetricKeyTable, into event: inout MetricEvent) -> Bool {
         guard p < end, p.pointee == UInt8(ascii: "{") else { return false }
         p += 1
         skipSpace()
         if p < end, p.pointee == UInt8(ascii: "}") { p += 1; return true }
         while true {
             skipSpace()
-            guard let key = parseString() else { return false }
+            guard let key = parseKey(&keys) else { return false }
             skipSpace()
             guard p < end, p.pointee == UInt8(ascii: ":") else { return false }
             p += 1
@@ -148,7 +165,7 @@ struct EventLineParser {
         }
     }
 
-    private mutating func parseScalar(key: String, into event: inout MetricEvent) -> Bool {
+    private mutating func parseScalar(key: Int, into event: inout MetricEvent) -> Bool {
         guard p < end else { return false }
         switch p.pointee {
         case UInt8(ascii: "\""):
@@ -164,6 +181,7 @@ struct EventLineParser {
         return true
     }
 
+    @inline(__always)
     private mutating func matchWord(_ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
         guard end - p >= n, memcmp(p, word.utf8Start, n) == 0 else { return false }
@@ -171,17 +189,16 @@ struct EventLineParser {
         return true
     }
 
-    /// A string without escapes or control characters (others fall back).
-    private mutating func parseString() -> String? {
+    /// The bytes of a string without escapes or control characters (others fall back).
+    private mutating func stringBytes() -> UnsafeRawBufferPointer? {
         guard p < end, p.pointee == UInt8(ascii: "\"") else { return nil }
         let start = p + 1
         var q = start
         while q < end {
             let c = q.pointee
             if c == UInt8(ascii: "\"") {
-                let s = String(validating: UnsafeBufferPointer(start: start, count: q - start), as: UTF8.self)
                 p = q + 1
-                return s
+                return UnsafeRawBufferPointer(start: start, count: q - start)
             }
             if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
             q += 1
@@ -189,29 +206,111 @@ struct EventLineParser {
         return nil
     }
 
-    private mutating func parseNumber() -> Double? {
-        if matchWord("NaN") { return .nan }
-        if matchWord("Infinity") { return .infinity }
-        if matchWord("-Infinity") { return -.infinity }
+    private mutating func parseKey(_ keys: inout MetricKeyTable) -> Int? {
+        guard let bytes = stringBytes() else { return nil }
+        return keys.id(bytes)
+    }
+
+    private mutating func parseString() -> String? {
+        guard let bytes = stringBytes() else { return nil }
+        return String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self)
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Scans a JSON number (or NaN/Infinity/-Infinity) without converting it.
+    private mutating func skipNumber() -> Bool {
+        if matchWord("NaN") || matchWord("Infinity") || matchWord("-Infinity") { return true }
+        guard let n = scanNumber() else { return false }
+        p = n.end
+        return true
+    }
+
+    /// A JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. Returns the
+    /// token's end, its first 19 significant digits as an integer, their count (capped at
+    /// 20 meaning "more"), and the decimal exponent to apply to that integer.
+    @inline(__always)
+    private func scanNumber() -> (end: UnsafePointer<UInt8>, negative: Bool, mantissa: UInt64, significant: Int, exponent: Int)? {
         var q = p
-        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &buffer) { raw -> Double? in
-            var n = 0
-            while q < end, n < 63 {
-                let c = q.pointee
-                let ok = (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
-                    || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
-                guard ok else { break }
-                raw[n] = c; n += 1; q += 1
+        var negative = false
+        if q < end, q.pointee == UInt8(ascii: "-") { negative = true; q += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        @inline(__always) func digit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+        guard q < end, digit(q.pointee) else { return nil }
+        if q.pointee == 0x30 {
+            q += 1
+        } else {
+            while q < end, digit(q.pointee) {
+                if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(q.pointee &- 0x30); significant += 1 }
+                else { exponent += 1; significant = 20 }
+                q += 1
             }
-            guard n > 0, n < 63 else { return nil }
-            raw[n] = 0
-            let cstr = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+        }
+        if q < end, q.pointee == UInt8(ascii: ".") {
+            q += 1
+            guard q < end, digit(q.pointee) else { return nil }
+            while q < end, digit(q.pointee) {
+                let d = q.pointee &- 0x30
+                if significant == 0 && d == 0 {
+                    exponent -= 1
+                } else if significant < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(d); significant += 1; exponent -= 1
+                } else {
+                    significant = 20
+                }
+                q += 1
+            }
+        }
+        if q < end, q.pointee | 0x20 == UInt8(ascii: "e") {
+            q += 1
+            var expNegative = false
+            if q < end, q.pointee == UInt8(ascii: "-") || q.pointee == UInt8(ascii: "+") { expNegative = q.pointee == UInt8(ascii: "-"); q += 1 }
+            guard q < end, digit(q.pointee) else { return nil }
+            var e = 0
+            while q < end, digit(q.pointee) {
+                if e < 100_000 { e = e * 10 + Int(q.pointee &- 0x30) }
+                q += 1
+            }
+            exponent += expNegative ? -e : e
+        }
+        return (q, negative, mantissa, significant, exponent)
+    }
+
+    private mutating func parseNumber() -> Double? {
+        guard p < end else { return nil }
+        switch p.pointee {
+        case UInt8(ascii: "N"): return matchWord("NaN") ? .nan : nil
+        case UInt8(ascii: "I"): return matchWord("Infinity") ? .infinity : nil
+        case UInt8(ascii: "-") where end - p > 1 && p[1] == UInt8(ascii: "I"): return matchWord("-Infinity") ? -.infinity : nil
+        default: break
+        }
+        guard let n = scanNumber() else { return nil }
+        // Exact when the digits fit in 53 bits and the power of ten is exact (Clinger).
+        if n.significant <= 19, n.mantissa <= 1 << 53, n.exponent >= -22, n.exponent <= 22 {
+            var d = Double(n.mantissa)
+            if n.exponent < 0 { d /= EventLineParser.exactPowersOfTen[-n.exponent] } else { d *= EventLineParser.exactPowersOfTen[n.exponent] }
+            p = n.end
+            return n.negative ? -d : d
+        }
+        return strtodToken(until: n.end)
+    }
+
+    /// Converts the token [p, tokenEnd) with strtod (long mantissas, large exponents).
+    private mutating func strtodToken(until tokenEnd: UnsafePointer<UInt8>) -> Double? {
+        let n = tokenEnd - p
+        guard n > 0, n < 512 else { return nil }
+        var buffer = [CChar](repeating: 0, count: n + 1)
+        let d: Double? = buffer.withUnsafeMutableBufferPointer { b in
+            let base = b.baseAddress!
+            memcpy(base, p, n)
             var endPtr: UnsafeMutablePointer<CChar>?
-            let d = strtod(cstr, &endPtr)
-            guard let endPtr, endPtr - cstr == n else { return nil }
-            p = q
+            let d = strtod(base, &endPtr)
+            guard let endPtr, endPtr - base == n else { return nil }
             return d
         }
+        if d != nil { p = tokenEnd }
+        return d
     }
 }

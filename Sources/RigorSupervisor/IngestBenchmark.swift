@@ -17,7 +17,7 @@ public enum IngestBenchmark {
         let block = Array(text.utf8)
         let devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devnull) }
-        let ingestor = EventIngestor(outFD: devnull, rules: parsed)
+        var ingestor = EventIngestor(outFD: devnull, rules: parsed)
         var done = 0, bytes = 0
         let start = monotonicSeconds()
         let chunk = 1 << 18

@@ -57,14 +57,14 @@ final class RunMonitor {
         }
         let pgid = child.pid
         let gpus = Double(prepared.gpus)
-        let ingestor = EventIngestor(outFD: eventsLog, rules: prepared.rules)
+        var ingestor = EventIngestor(outFD: eventsLog, rules: prepared.rules)
         if let observer {
             let runID = prepared.runID
-            ingestor.onEvent = { event, ing in
+            ingestor.onEvent = { event, facts in
                 let wall = monotonicSeconds() - startMono
-                observer.event(RunProgress(runID: runID, elapsedSeconds: wall, gpuHours: gpus * wall / 3600, events: ing.eventCount,
-                                           step: ing.maxStep, eventKind: event.kind == .final ? "final" : "log",
-                                           eventValues: event.numbers.map { (name: $0.0, value: $0.1) }))
+                observer.event(RunProgress(runID: runID, elapsedSeconds: wall, gpuHours: gpus * wall / 3600, events: facts.eventCount,
+                                           step: facts.maxStep, eventKind: event.kind == .final ? "final" : "log",
+                                           eventValues: event.numbers.map { (name: facts.keyNames[$0.key], value: $0.value) }))
             }
         }
 
@@ -116,6 +116,8 @@ final class RunMonitor {
             if let k = killAt, !killed { wait = min(wait, k - now) }
             if let g = groupTermAt, !groupKilled { wait = min(wait, g + grace - now) }
             if exited { wait = min(wait, 0.05) } else if stopStatus != nil { wait = min(wait, 0.05) }
+            // Output closed but not yet reaped: the child is exiting; look again soon rather than at the next tick.
+            if !exited && open.isEmpty { wait = min(wait, 0.005) }
             var pfds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             pfds.append(pollfd(fd: stop.readFD, events: Int16(POLLIN), revents: 0))
             let ms = Int32(max(0, min(wait, 1)) * 1000) + (wait > 0 ? 1 : 0)

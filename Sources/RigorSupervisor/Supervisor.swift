@@ -14,17 +14,25 @@ public enum Supervisor {
     /// fails, is aborted, times out or is interrupted returns a record saying so.
     /// Cancelling the awaiting Task stops the run as `interrupted`.
     public static func run(_ request: RunRequest) async throws(SupervisorError) -> RunRecord {
-        let prepared = try RunPreparation.prepare(request)
         let stop = try StopSwitch()
         request.control?.attach(stop)
         defer { request.control?.detach(stop) }
+        // Preparation (git, the Python probe, the ledger's lock and fsync) blocks, and so
+        // does watching the run: both happen on the run's own thread, never on the
+        // cooperative pool that the caller's other tasks (and other runs) share.
         let result: Result<RunRecord, SupervisorError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<RunRecord, SupervisorError>, Never>) in
                 let thread = Thread {
+                    let prepared: PreparedRun
+                    switch Result(catching: { () throws(SupervisorError) in try RunPreparation.prepare(request) }) {
+                    case .success(let p): prepared = p
+                    case .failure(let error): continuation.resume(returning: .failure(error)); return
+                    }
+                    Thread.current.name = "rigor-run-\(prepared.runID)"
                     let monitor = RunMonitor(prepared: prepared, stop: stop)
                     continuation.resume(returning: monitor.run())
                 }
-                thread.name = "rigor-run-\(prepared.runID)"
+                thread.name = "rigor-run"
                 thread.start()
             }
         } onCancel: {

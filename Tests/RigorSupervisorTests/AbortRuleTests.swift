@@ -31,12 +31,14 @@ struct AbortRuleTests {
     }
 
     func run(_ rule: String, _ events: [[String: Double]], steps: [Double?]? = nil, wall: Double = 0) throws -> Int? {
-        var ev = AbortEvaluator(rules: [try AbortRule.parse(rule)])
-        var latest: [String: Double] = [:]
+        var keys = MetricKeyTable()
+        var ev = AbortEvaluator(rules: [try AbortRule.parse(rule)], keys: &keys)
+        var latest: [Double?] = []
         for (i, e) in events.enumerated() {
-            for (k, v) in e { latest[k] = v }
+            let numbers = e.sorted { $0.key < $1.key }.map { (key: keys.id($0.key), value: $0.value) }
+            while latest.count < keys.count { latest.append(nil) }
+            for n in numbers { latest[n.key] = n.value }
             let step = steps?[i] ?? Double(i + 1)
-            let numbers = e.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             if ev.observe(eventNumbers: numbers[...], latest: latest, meters: .init(wall: wall, gpuHours: 0, step: step), eventNumber: i + 1) != nil {
                 return i + 1
             }

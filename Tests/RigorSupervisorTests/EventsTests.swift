@@ -40,7 +40,7 @@ struct EventsTests {
         print("not json", flush=True)
         """)
         var r = f.request("metrics.py")
-        r.command = ["python3", script]
+        r.command = [SupervisedFixture.python, script]
         let record = try await Supervisor.run(r)
         #expect(record.status == .succeeded)
         #expect(record.eventCount == 401)
@@ -62,7 +62,7 @@ struct EventsTests {
         os.write(fd, b'{"kind":"log","step":1,"values":{"loss":0.5}}\\nnot json\\n{"step":2,"loss":0.25}\\n{"kind":"log","values":{"x":1}}')
         """)
         var r = f.request("metrics.py")
-        r.command = ["python3", script]
+        r.command = [SupervisedFixture.python, script]
         let record = try await Supervisor.run(r)
         #expect(record.eventCount == 3)  // the unterminated last line is still read at EOF
         #expect(record.invalidEventLines == 1)

@@ -42,7 +42,7 @@ struct ProtocolEngineTests {
         #expect(metrics["resource_usage"]?["total_training_steps"]?.doubleValue == 42)
         #expect(metrics["abort_triggered"]?.boolValue == false)
         let config = try ProtocolTestHelpers.json(ws.resultsDir + "/config.json")
-        #expect(config["spec_sha256"]?.stringValue == (try SHA256.hex(fileAt: ws.root + "/experiments/exp-001-proto.md")))
+        #expect(config["spec"]?["sha256"]?.stringValue == (try SHA256.hex(fileAt: ws.root + "/experiments/exp-001-proto.md")))
         #expect(config["seeds"]?.arrayValue?.count == 5)
 
         // Running again repeats nothing: every unit is kept from the first session.

@@ -18,9 +18,17 @@ struct SupervisedFixture {
 
     static func script(_ name: String) -> String { RepoPaths.root + "/Tests/RigorSupervisorTests/Scripts/" + name }
 
+    /// The Python interpreter itself (a launcher such as a pyenv shim costs a shell and
+    /// ~0.2 s per start, which loaded machines turn into seconds); "python3" when unknown.
+    static let python: String = {
+        guard let r = try? runProcess(["/usr/bin/env", "python3", "-c", "import sys; print(sys.executable)"], timeout: 30), r.status == 0 else { return "python3" }
+        let path = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "python3"
+    }()
+
     func request(_ script: String, _ args: [String] = [], rules: [String] = [], timeout: Double? = nil,
                  phase: RunPhase = .adhoc, budget: ResourceBudget? = nil) -> RunRequest {
-        var r = RunRequest(experimentDir: experimentDir, command: ["python3", SupervisedFixture.script(script)] + args,
+        var r = RunRequest(experimentDir: experimentDir, command: [SupervisedFixture.python, SupervisedFixture.script(script)] + args,
                            workingDirectory: temp.path, seed: 7, phase: phase, timeoutSeconds: timeout, abortRules: rules, budget: budget)
         r.killGraceSeconds = 2
         return r
@@ -42,6 +50,25 @@ func waitForFile(_ path: String, seconds: Double = 20) -> String? {
     return nil
 }
 
+/// Waits (bounded) for a file to appear and returns its text, sleeping without holding a
+/// thread of the cooperative pool (async tests must not block it: other tests' runs need it).
+func waitForFile(_ path: String, seconds: Double = 20) async -> String? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let s = try? String(contentsOfFile: path, encoding: .utf8), !s.isEmpty { return s }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return nil
+}
+
+/// Runs blocking work (waiting for a child process) on its own thread, so the test's
+/// suspension leaves the cooperative pool free for the tests running beside it.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// The supervisor process's resident set (VmRSS) in kB.
 func residentKB() -> Int {
     guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -51,6 +78,12 @@ func residentKB() -> Int {
 
 /// A spec parsed from text (the spec model has no public memberwise initialisers).
 func spec(runs: String = "10", wall: String = "N/A", gpuHours: String = "0", estimatedHours: String? = nil, abort: [String] = []) -> ExperimentSpec {
+    SpecParser.parse(text: specText(runs: runs, wall: wall, gpuHours: gpuHours, estimatedHours: estimatedHours, abort: abort),
+                     path: "experiments/exp-001-test.md")
+}
+
+/// The text of a minimal experiment spec with the given budget and abort criteria.
+func specText(runs: String = "10", wall: String = "N/A", gpuHours: String = "0", estimatedHours: String? = nil, abort: [String] = []) -> String {
     var text = """
     # exp-001-test
 
@@ -72,7 +105,7 @@ func spec(runs: String = "10", wall: String = "N/A", gpuHours: String = "0", est
         text += "### Compute Profile\n\n```yaml\ncompute_type: cpu\nestimated_wall_hours: \(estimatedHours)\n```\n\n"
     }
     text += "## Abort Criteria\n\n" + abort.map { "- " + $0 }.joined(separator: "\n") + "\n"
-    return SpecParser.parse(text: text, path: "experiments/exp-001-test.md")
+    return text
 }
 
 func budget(runs: Double? = nil, wallSeconds: Double? = nil, gpuHours: Double? = nil) -> ResourceBudget {

@@ -4,37 +4,74 @@
     rigor.log(step=10, loss=0.52, acc=0.81)   # one event per call
     rigor.final(val_acc=0.83)                  # the run's final values
     seed = rigor.seed()                        # the run's seed (RIGOR_SEED), 0 outside Rigor
+    rigor.flush()                              # send buffered events now (rarely needed)
 
-Under `rigor exec` the supervisor names an inherited pipe in RIGOR_EVENTS_FD; each call
-writes one JSON line to it with a single write(2) (lines up to 4096 bytes are atomic, so
-forked workers may log too). Outside Rigor, or once the supervisor has gone, every call
-does nothing and raises nothing. NaN and +/-Infinity are sent as Python's json writes them.
-Zero dependencies: standard library only.
+Under `rigor exec` the supervisor names an inherited pipe in RIGOR_EVENTS_FD; each event is
+one JSON line on it. An event logged after a quiet spell (no write for FLUSH_SECONDS) is
+written at once; events logged in quick succession are batched and written at most
+FLUSH_SECONDS later (by a small daemon thread), at 4096 bytes, by `final()`, `flush()`,
+before `os.fork()` and at interpreter exit. Every write is at most 4096 bytes of whole
+lines, so it is atomic on the pipe and forked workers may log too (a forked child writes
+each event at once). Events still buffered when the process dies without running atexit
+(os._exit, SIGKILL, default SIGTERM) are lost: at most FLUSH_SECONDS of them.
+Outside Rigor, or once the supervisor has gone, every call does nothing and raises nothing.
+NaN and +/-Infinity are sent as Python's json writes them. Standard library only.
 """
+import atexit as _atexit
 import json as _json
 import os as _os
+import threading as _threading
 import time as _time
 
-__all__ = ["log", "final", "seed", "enabled", "DEFAULT_SEED"]
+__all__ = ["log", "final", "flush", "seed", "enabled", "DEFAULT_SEED", "FLUSH_SECONDS"]
 
 #: The seed `seed()` returns outside Rigor (or when the run has no seed).
 DEFAULT_SEED = 0
+#: The longest time a logged event waits in the buffer before it is written.
+FLUSH_SECONDS = 0.002
 
+_PIPE_BUF = 4096
 _fd = None
 _checked = False
+_direct = False          # True in a forked child: write each event at once
+_buffer = []             # pending lines (str, each ending in "\n")
+_buffered_bytes = 0
+_last_write = 0          # time.time_ns() of the last write
+_write_lock = _threading.Lock()
+_wake = _threading.Event()
+_flusher = None
+_dumps = _json.JSONEncoder(separators=(",", ":")).encode
+_key_text = {}           # key -> '"key":' (JSON-escaped once per key)
+_now_ns = _time.time_ns
+_FLUSH_NS = int(FLUSH_SECONDS * 1e9)
 
 
 def _channel():
+    # Runs once, at import (imports are serialised, so no thread can see a half-made
+    # decision and drop its events).
     global _fd, _checked
     if not _checked:
-        _checked = True
         try:
             fd = int(_os.environ.get("RIGOR_EVENTS_FD", ""))
             _os.fstat(fd)
+            _atexit.register(flush)
+            if hasattr(_os, "register_at_fork"):
+                _os.register_at_fork(before=flush, after_in_child=_after_fork_in_child)
             _fd = fd
         except Exception:
             _fd = None
+        _checked = True
     return _fd
+
+
+def _after_fork_in_child():
+    # The parent flushed before the fork; the child writes each event at once (it has no
+    # flusher thread, and workers often leave through os._exit, which skips atexit).
+    global _buffered_bytes, _direct, _write_lock
+    _buffer.clear()
+    _buffered_bytes = 0
+    _direct = True
+    _write_lock = _threading.Lock()  # a thread of the parent may have held it at fork time
 
 
 def _number(value):
@@ -45,28 +82,121 @@ def _number(value):
         return str(value)
 
 
-def _send(kind, step, values):
-    fd = _channel()
+def _key(k):
+    text = _key_text.get(k)
+    if text is None:
+        text = _json.dumps(str(k)) + ":"
+        if len(_key_text) < 10000:
+            _key_text[k] = text
+    return text
+
+
+def _value(v):
+    """JSON text of one value, as json.dumps writes it (NaN/Infinity as bare tokens)."""
+    t = type(v)
+    if t is float or t is int:
+        return repr(v) if v - v == 0 else _json.dumps(v)
+    try:
+        return _dumps(v)
+    except (TypeError, ValueError):
+        return _dumps(_number(v))
+
+
+def _line(now_ns, kind, step, values):
+    keys = _key_text
+    parts = []
+    for k, v in values.items():
+        t = type(v)
+        if (t is float or t is int) and v - v == 0:   # finite float or plain int: repr is its JSON
+            parts.append((keys.get(k) or _key(k)) + repr(v))
+        else:
+            parts.append((keys.get(k) or _key(k)) + _value(v))
+    us = now_ns // 1000  # the Unix time in microseconds: cheaper to write than repr(float)
+    if step is None:
+        return '{"t":%d.%06d,"kind":"%s","values":{%s}}\n' % (us // 1000000, us % 1000000, kind, ",".join(parts))
+    step = repr(step) if type(step) is int else _value(_number(step))
+    return '{"t":%d.%06d,"kind":"%s","step":%s,"values":{%s}}\n' % (us // 1000000, us % 1000000, kind, step, ",".join(parts))
+
+
+def _write_all(fd, data):
+    while data:
+        written = _os.write(fd, data)
+        data = data[written:]
+
+
+def flush():
+    """Write buffered events now (also done by final(), before fork and at exit)."""
+    global _buffered_bytes, _last_write, _fd
+    fd = _fd
     if fd is None:
         return
-    global _fd
-    try:
-        event = {"t": _time.time(), "kind": kind}
-        if step is not None:
-            event["step"] = step if isinstance(step, int) else _number(step)
-        event["values"] = values
+    with _write_lock:
+        if not _buffer:
+            return
+        lines = _buffer[:]
+        del _buffer[:len(lines)]
+        _buffered_bytes = 0
+        _last_write = _now_ns()
         try:
-            line = _json.dumps(event, separators=(",", ":"))
-        except (TypeError, ValueError):
-            event["values"] = {k: (v if isinstance(v, (int, float, str, bool)) or v is None else _number(v))
-                               for k, v in values.items()}
-            line = _json.dumps(event, separators=(",", ":"))
-        data = (line + "\n").encode("utf-8")
-        while data:
-            written = _os.write(fd, data)
-            data = data[written:]
+            chunk = []
+            size = 0
+            for line in lines:
+                data = line.encode("utf-8")
+                if size + len(data) > _PIPE_BUF and chunk:
+                    _write_all(fd, b"".join(chunk))
+                    chunk = []
+                    size = 0
+                chunk.append(data)
+                size += len(data)
+            if chunk:
+                _write_all(fd, b"".join(chunk))
+        except Exception:
+            _fd = None  # the supervisor has gone (EPIPE) or the fd was closed: stay silent
+            return
+    if _buffer and not _direct:
+        _arm_flusher()  # lines appended while this flush was taking its copy
+
+
+def _flush_loop():
+    while True:
+        _wake.wait()
+        _wake.clear()
+        _time.sleep(FLUSH_SECONDS)
+        flush()
+
+
+def _arm_flusher():
+    global _flusher
+    if _flusher is None or not _flusher.is_alive():
+        try:
+            _flusher = _threading.Thread(target=_flush_loop, name="rigor-events-flush", daemon=True)
+            _flusher.start()
+        except Exception:
+            _flusher = None
+            flush()
+            return
+    _wake.set()
+
+
+def _send(kind, step, values, urgent=False):
+    global _buffered_bytes
+    if _fd is None and (_checked or _channel() is None):
+        return
+    now = _now_ns()
+    try:
+        line = _line(now, kind, step, values)
     except Exception:
-        _fd = None  # the supervisor has gone (EPIPE) or the fd was closed: stay silent
+        return
+    _buffer.append(line)
+    _buffered_bytes += len(line)
+    # An event after a quiet spell, or one holding NaN/Infinity (what abort rules most
+    # often watch), goes out at once; a burst is batched. (Wall-clock time: a clock jump
+    # only changes when a batch goes.)
+    if (urgent or _direct or _buffered_bytes >= _PIPE_BUF or not 0 <= now - _last_write < _FLUSH_NS
+            or "NaN" in line or "Infinity" in line):
+        flush()
+    elif len(_buffer) == 1:
+        _arm_flusher()
 
 
 def enabled():
@@ -80,8 +210,8 @@ def log(step=None, **values):
 
 
 def final(**values):
-    """Report the run's final metric values: final(val_acc=0.83)."""
-    _send("final", None, values)
+    """Report the run's final metric values: final(val_acc=0.83). Written at once."""
+    _send("final", None, values, urgent=True)
 
 
 def seed():
@@ -90,3 +220,6 @@ def seed():
         return int(_os.environ["RIGOR_SEED"])
     except Exception:
         return DEFAULT_SEED
+
+
+_channel()
