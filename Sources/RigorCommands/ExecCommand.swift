@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RigorBasics
+import RigorGuard
 import RigorSpec
 import RigorSupervisor
 #if canImport(Glibc)
@@ -52,9 +53,13 @@ struct ExecCommand: AsyncParsableCommand {
         }
         var rules = abortRules
         var budget: ResourceBudget?
+        var session: GuardSession?
         switch ExperimentSpecLocator.load(experimentDir: experimentDir, explicit: spec) {
         case .found(let s):
             budget = s.resourceBudget
+            do { session = try GuardSession.begin(set: try ProtectedSet.make(specPath: s.path), phase: "exec") } catch {
+                ExecCLI.fail("cannot guard the protected files of \(s.path): \(error)", code: 1)
+            }
             if specAbort {
                 let derived = AbortRuleDerivation.rules(from: s.abortCriteria, budget: s.resourceBudget, computeProfile: s.computeProfile)
                 for r in derived.rules { rules.append(r.rule) }
@@ -72,10 +77,21 @@ struct ExecCommand: AsyncParsableCommand {
                                  name: name, seed: seed, arm: arm, phase: phaseValue, gpus: gpus ?? 0, timeoutSeconds: timeoutSeconds,
                                  abortRules: rules, echoOutput: !json, budget: budget)
         request.killGraceSeconds = killGrace
+        request.wrapper = session?.wrapper
         request.control = control
         request.observer = ExecProgress(mode: json ? .json : (isatty(2) == 1 ? .statusLine : .lines), budget: budget)
         let record: RunRecord
-        do { record = try await Supervisor.run(request) } catch {
+        let outcome: Result<RunRecord, SupervisorError>
+        do { outcome = .success(try await Supervisor.run(request)) } catch { outcome = .failure(error) }
+        // Verify the protected set whatever happened to the run; changes are restored and recorded.
+        var tamperNotes: [String] = []
+        if let session {
+            do { tamperNotes = try session.finish() } catch { tamperNotes = ["the protected files could not be verified: \(error)"] }
+        }
+        for note in tamperNotes { Console.error("TAMPER: \(note)") }
+        switch outcome {
+        case .success(let r): record = r
+        case .failure(let error):
             if case .budgetRefused = error { ExecCLI.fail(error.description, code: 4) }
             ExecCLI.fail(error.description)
         }
@@ -90,7 +106,7 @@ struct ExecCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         switch record.status {
-        case .succeeded: return
+        case .succeeded: if !tamperNotes.isEmpty { throw ExitCode(3) }
         case .failed: throw ExitCode(record.exitCode ?? 1)
         case .interrupted: throw ExitCode(130)
         default: throw ExitCode(3)

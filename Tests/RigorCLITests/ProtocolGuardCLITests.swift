@@ -79,4 +79,23 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.contains("the spec changed since this experiment began"), "\(r.stderr)")
     }
+
+    @Test func execRunsInsideTheSandboxWhenTheSpecIsKnown() throws {
+        let (_, spec, log) = try evilWorkspace()
+        try FileManager.default.createDirectory(atPath: dir.path + "/results/exp-001-hidden-width", withIntermediateDirectories: true)
+        let r = try rigor(arguments: ["exec", "--experiment", "results/exp-001-hidden-width", "--", "python3", "scripts/evil.py"],
+                          cwd: dir.path, timeout: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("BLOCKED experiments/exp-001-hidden-width.md 30"), "\(r.stdout)")
+        #expect(dir.read("experiments/exp-001-hidden-width.md") == spec)
+        #expect(dir.read("RESEARCH_LOG.md") == log)
+
+        let f = try rigor(arguments: ["exec", "--experiment", "results/exp-001-hidden-width", "--", "python3", "scripts/evil.py"],
+                          cwd: dir.path, environment: ["RIGOR_GUARD_FORCE_FALLBACK": "1"], timeout: 60)
+        #expect(f.status == 3)
+        #expect(f.stdout.contains("WROTE RESEARCH_LOG.md"))
+        #expect(f.stderr.contains("TAMPER: Protected file RESEARCH_LOG.md was modified during the run and restored"), "\(f.stderr)")
+        #expect(dir.read("experiments/exp-001-hidden-width.md") == spec)
+        #expect(dir.read("RESEARCH_LOG.md") == log)
+    }
 }
