@@ -28,6 +28,15 @@ struct ProtocolPlanTests {
                 == ["python3", "train.py", "--seed", "3", "--arm", "wide", "--config", "configs/b.json", "--sleep", "0.3"])
     }
 
+    @Test func specAbortCriteriaBecomeRulesForEveryRun() throws {
+        let ws = ProtocolWorkspace()
+        let checked = try ProtocolTestHelpers.checkedPlan(ws.planPath)
+        // The fixture spec's only abort criterion is "loss is NaN".
+        #expect(checked.specAbortRules.contains("isnan(loss)") || checked.plan.abortRules.contains("isnan(loss)"))
+        #expect(checked.abortRules.contains("isnan(loss)"))
+        #expect(Set(checked.abortRules).count == checked.abortRules.count)
+    }
+
     @Test func unknownKeyWrongTypeAndMissingFieldNameTheirLines() throws {
         let plan = ProtocolWorkspace.plan(seeds: "[0, one]", extra: "slotz: 3")
             .replacingOccurrences(of: "baseline_arm: base\n", with: "")

@@ -113,6 +113,12 @@ extension ProtocolEngine {
         if results.reachedFull && results.full.count < checked.fullUnits.count {
             lines.append("full-protocol runs not started after the stop: \(checked.fullUnits.count - results.full.count) of \(checked.fullUnits.count)")
         }
+        if !checked.specAbortRules.isEmpty {
+            lines.append("abort rules derived from the spec's abort criteria: " + checked.specAbortRules.joined(separator: ", "))
+        }
+        if !checked.specAbortNotEnforced.isEmpty {
+            lines.append("spec abort criteria not enforced by Rigor: " + checked.specAbortNotEnforced.joined(separator: "; "))
+        }
         if !results.baselineLines.isEmpty { lines.append("baseline reproduction: " + results.baselineLines.joined(separator: "; ")) }
         for o in results.mveOutcomes { lines.append("MVE check '\(o.check)' \(o.passed ? "passed" : "failed"): \(o.text)") }
         for r in results.full {
@@ -155,6 +161,7 @@ extension ProtocolEngine {
                 .object(JSONObject([("metric", .string($0.metric)), ("expected", .number($0.expected)),
                                     ("tolerance", .number($0.tolerance)), ("source", .string($0.source))]))
             })),
+            ("abort_rules", .array(checked.abortRules.map { .string($0) })),
             ("gpus_per_run", .number(Double(plan.gpusPerRun))),
             ("retries", .number(Double(plan.retries))),
             ("on_failure", .string(plan.onFailure.rawValue)),

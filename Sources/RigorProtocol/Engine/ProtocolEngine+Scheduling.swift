@@ -76,7 +76,7 @@ extension ProtocolEngine {
         var request = RunRequest(
             experimentDir: resultsDir, command: command, workingDirectory: plan.workingDirectory, name: unit.idPrefix,
             seed: unit.seed, arm: unit.arm, phase: unit.phase, gpus: plan.gpusPerRun, timeoutSeconds: plan.timeoutSeconds,
-            abortRules: plan.abortRules, environment: environment, echoOutput: options.echoOutput, wrapper: launchWrapper,
+            abortRules: checked.abortRules, environment: environment, echoOutput: options.echoOutput, wrapper: launchWrapper,
             runID: runID, budget: checked.spec.resourceBudget)
         request.observer = LiveValueObserver(live: live)
         try journal.append("run_started", JSONObject([

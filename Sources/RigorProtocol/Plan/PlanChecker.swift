@@ -1,4 +1,5 @@
 import RigorSpec
+import RigorSupervisor
 
 /// An expected baseline number with its tolerance, ready to compare.
 public struct ResolvedExpectation: Sendable, Equatable {
@@ -14,6 +15,14 @@ public struct CheckedPlan: Sendable {
     public var plan: ProtocolPlan
     public var spec: ExperimentSpec
     public var expectations: [ResolvedExpectation]
+    /// Abort rules derived from the spec's machine-checkable abort criteria, handed to every run
+    /// after the plan's own `abort_rules`.
+    public var specAbortRules: [String] = []
+    /// The spec's abort criteria Rigor does not enforce, as facts for the notes ("line N: why").
+    public var specAbortNotEnforced: [String] = []
+
+    /// Every abort rule a run gets: the plan's, then the spec's.
+    public var abortRules: [String] { plan.abortRules + specAbortRules }
 }
 
 /// Checks a plan against its spec: mapped metrics exist in the spec, baseline expectations resolve.
@@ -73,6 +82,10 @@ public enum PlanChecker {
                                                     source: "spec line \(found.line): \"\(found.label)\""))
         }
         if !diagnostics.isEmpty { throw .invalid(diagnostics) }
-        return CheckedPlan(plan: plan, spec: spec, expectations: expectations)
+        var checked = CheckedPlan(plan: plan, spec: spec, expectations: expectations)
+        let derived = AbortRuleDerivation.rules(from: spec.abortCriteria, budget: spec.resourceBudget, computeProfile: spec.computeProfile)
+        checked.specAbortRules = derived.rules.map(\.rule).filter { !plan.abortRules.contains($0) }
+        checked.specAbortNotEnforced = derived.notEnforced.map { "spec line \($0.criterion.line): \($0.reason)" }
+        return checked
     }
 }
