@@ -35,8 +35,9 @@ struct MarkdownOutline: Sendable {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         for (i, raw) in rawLines.enumerated() {
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
             var isMarker = false
+            let lead = TextScan.firstNonBlank(raw)
+            let trimmed = lead == UInt8(ascii: "`") || lead == UInt8(ascii: "~") ? TextScan.trimmed(raw) : ""
             if !inComment, trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 let marker = String(trimmed.prefix(3))
                 if !inFence { inFence = true; fenceMarker = marker; isMarker = true }
@@ -64,12 +65,13 @@ struct MarkdownOutline: Sendable {
         guard hashes <= 6 else { return nil }
         let rest = line.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var title = rest.trimmingCharacters(in: .whitespaces)
+        var title = rest.trimmedBlanks
         while title.hasSuffix("#") { title.removeLast() }
-        return (hashes, title.trimmingCharacters(in: .whitespaces))
+        return (hashes, title.trimmedBlanks)
     }
 
     static func stripComments(_ line: String, inComment: Bool) -> (String, Bool) {
+        if !inComment && !TextScan.contains(line, "<!--") { return (line, false) }
         var out = ""
         var rest = Substring(line)
         var inside = inComment
@@ -96,10 +98,17 @@ struct MarkdownOutline: Sendable {
 enum MarkdownText {
     /// Removes `**`, `__`, `*`, `_` emphasis and backticks around words, keeping the words.
     static func plain(_ s: String) -> String {
-        var t = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
-        t = t.replacingOccurrences(of: "__", with: "")
-        if t.hasPrefix("_") && t.hasSuffix("_") && t.count > 1 { t = String(t.dropFirst().dropLast()) }
-        return t.trimmingCharacters(in: .whitespaces)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "`") { continue }
+            if (b == UInt8(ascii: "*") || b == UInt8(ascii: "_")), it.first == b { it.removeFirst(); continue }
+            bytes.append(b)
+        }
+        var t = String(decoding: bytes, as: UTF8.self)
+        if t.hasPrefix("_") && t.hasSuffix("_") && t.utf8.count > 1 { t = String(t.dropFirst().dropLast()) }
+        return TextScan.trimmed(t)
     }
 
     /// A list item: indentation, marker kind and the text after the marker; nil when not an item.
@@ -109,13 +118,13 @@ enum MarkdownText {
         if let first = rest.first, first == "-" || first == "*" || first == "+" {
             let after = rest.dropFirst()
             guard after.first == " " else { return nil }
-            return (indent, false, after.trimmingCharacters(in: .whitespaces))
+            return (indent, false, after.trimmedBlanks)
         }
         let digits = rest.prefix(while: { $0.isNumber })
         if !digits.isEmpty, digits.count <= 3 {
             let after = rest.dropFirst(digits.count)
             if let m = after.first, m == "." || m == ")", after.dropFirst().first == " " {
-                return (indent, true, after.dropFirst().trimmingCharacters(in: .whitespaces))
+                return (indent, true, after.dropFirst().trimmedBlanks)
             }
         }
         return nil
@@ -123,13 +132,11 @@ enum MarkdownText {
 
     /// Cells of a table row (`| a | b |`), nil when the line is not a row; separator rows give [].
     static func tableCells(_ line: String) -> [String]? {
-        let t = line.trimmingCharacters(in: .whitespaces)
-        guard t.hasPrefix("|") else { return nil }
+        guard TextScan.firstNonBlank(line) == UInt8(ascii: "|") else { return nil }
+        let t = TextScan.trimmed(line)
         var inner = t.dropFirst()
         if inner.hasSuffix("|") { inner = inner.dropLast() }
-        let cells = inner.split(separator: "|", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
+        let cells = inner.split(separator: "|", omittingEmptySubsequences: false).map { TextScan.trimmed(String($0)) }
         if cells.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { return [] }
         return cells
     }
@@ -137,21 +144,21 @@ enum MarkdownText {
     /// Splits a list item into a name and the detail after it: the leading bold span, or the
     /// text before ` — `, ` – `, ` - `, `: `, ` = `.
     static func nameAndDetail(_ item: String) -> (name: String, detail: String) {
-        let s = item.trimmingCharacters(in: .whitespaces)
+        let s = item.trimmedBlanks
         if s.hasPrefix("**"), let close = s.dropFirst(2).range(of: "**") {
             var name = String(s[s.index(s.startIndex, offsetBy: 2)..<close.lowerBound])
-            var detail = String(s[close.upperBound...]).trimmingCharacters(in: .whitespaces)
+            var detail = String(s[close.upperBound...]).trimmedBlanks
             if name.hasSuffix(":") { name.removeLast() }
             for sep in ["— ", "– ", "- ", ": ", ":"] where detail.hasPrefix(sep) {
                 detail = String(detail.dropFirst(sep.count)); break
             }
-            return (name.trimmingCharacters(in: .whitespaces), detail.trimmingCharacters(in: .whitespaces))
+            return (name.trimmedBlanks, detail.trimmedBlanks)
         }
         for sep in [" — ", " – ", " - ", ": ", " = "] {
             if let r = s.range(of: sep) {
                 let name = String(s[..<r.lowerBound])
                 if !name.isEmpty && name.count <= 80 {
-                    return (plain(name), String(s[r.upperBound...]).trimmingCharacters(in: .whitespaces))
+                    return (plain(name), String(s[r.upperBound...]).trimmedBlanks)
                 }
             }
         }

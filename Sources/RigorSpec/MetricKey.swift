@@ -8,8 +8,8 @@ import Foundation
 /// letter or digit separates words; words are lower-cased and joined with `_`.
 public enum MetricKey {
     public static func normalize(_ name: String, keepParentheticals: Bool = false) -> String {
-        var text = name.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
-            .replacingOccurrences(of: "__", with: "_")
+        // Emphasis and code marks (`*`, `_`, backticks) separate words like any other punctuation.
+        var text = name
         if !keepParentheticals { text = dropParentheticals(text) }
         var words: [String] = []
         var current = ""
@@ -17,6 +17,10 @@ public enum MetricKey {
         for ch in text {
             if let spelled = spelledOut(ch) {
                 current += spelled
+            } else if let ascii = ch.asciiValue {
+                if (0x30...0x39).contains(ascii) || (0x61...0x7A).contains(ascii) { current.append(ch) }
+                else if (0x41...0x5A).contains(ascii) { current.append(Character(UnicodeScalar(ascii + 0x20))) }
+                else { flush() }
             } else if ch.isLetter || ch.isNumber {
                 let folded = String(ch).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
                 current += folded.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
@@ -39,26 +43,28 @@ public enum MetricKey {
             if ch == ")" { depth = max(0, depth - 1); continue }
             if depth == 0 { out.append(ch) }
         }
-        let trimmed = out.trimmingCharacters(in: .whitespaces)
+        let trimmed = out.trimmedBlanks
         return trimmed.isEmpty ? s : out
     }
 
     static func spelledOut(_ ch: Character) -> String? {
+        if ch.isASCII { return nil }
         // Letters with a macron (ȳ, x̄ as precomposed or with a combining macron) read as "<letter>bar".
         let scalars = ch.unicodeScalars
         if scalars.count == 2, scalars.last == "\u{0304}", let base = scalars.first, base.properties.isAlphabetic {
             return String(base).lowercased() + "bar"
         }
-        let macrons: [Character: String] = [
-            "ā": "abar", "ē": "ebar", "ī": "ibar", "ō": "obar", "ū": "ubar", "ȳ": "ybar",
-            "Ā": "abar", "Ē": "ebar", "Ī": "ibar", "Ō": "obar", "Ū": "ubar", "Ȳ": "ybar",
-        ]
-        if let m = macrons[ch] { return m }
-        let greek: [Character: String] = [
-            "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "Δ": "delta", "ε": "epsilon", "θ": "theta",
-            "λ": "lambda", "μ": "mu", "π": "pi", "ρ": "rho", "σ": "sigma", "Σ": "sigma", "τ": "tau", "φ": "phi",
-            "χ": "chi", "ψ": "psi", "ω": "omega",
-        ]
-        return greek[ch]
+        return macrons[ch] ?? greek[ch]
     }
+
+    static let macrons: [Character: String] = [
+        "ā": "abar", "ē": "ebar", "ī": "ibar", "ō": "obar", "ū": "ubar", "ȳ": "ybar",
+        "Ā": "abar", "Ē": "ebar", "Ī": "ibar", "Ō": "obar", "Ū": "ubar", "Ȳ": "ybar",
+    ]
+
+    static let greek: [Character: String] = [
+        "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "Δ": "delta", "ε": "epsilon", "θ": "theta",
+        "λ": "lambda", "μ": "mu", "π": "pi", "ρ": "rho", "σ": "sigma", "Σ": "sigma", "τ": "tau", "φ": "phi",
+        "χ": "chi", "ψ": "psi", "ω": "omega",
+    ]
 }

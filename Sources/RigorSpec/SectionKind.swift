@@ -28,7 +28,11 @@ enum SectionKind: String, Sendable, CaseIterable {
     /// Recognises a heading: numbering (`3.`, `Phase 2:`) and suffixes (`(ALL must be reported)`,
     /// `(immutable once RUN begins)`) are ignored, case is ignored.
     static func recognise(_ heading: String) -> SectionKind? {
-        let key = normalisedHeading(heading)
+        recognise(normalised: normalisedHeading(heading))
+    }
+
+    /// Same, for a heading already passed through `normalisedHeading`.
+    static func recognise(normalised key: String) -> SectionKind? {
         let table: [(SectionKind, [String])] = [
             (.hypothesis, ["hypothesis", "hypotheses"]),
             (.independentVariables, ["independent variables", "independent variable", "variables"]),
@@ -51,10 +55,8 @@ enum SectionKind: String, Sendable, CaseIterable {
         var h = MarkdownText.plain(heading).lowercased()
         h = MetricKey.dropParentheticals(h)
         // Leading numbering: "3.", "3)", "iv.", "section 3:".
-        if let r = h.range(of: #"^\s*(section\s+)?([0-9]+|[ivx]+)[.):]\s*"#, options: .regularExpression) {
-            h.removeSubrange(r)
-        }
-        if let r = h.range(of: #"\s*[:—–-].*$"#, options: .regularExpression) { h.removeSubrange(r) }
+        if let m = Patterns.firstMatch(Patterns.headingNumbering, in: h), let r = Range(m.range, in: h) { h.removeSubrange(r) }
+        if let m = Patterns.firstMatch(Patterns.headingTail, in: h), let r = Range(m.range, in: h) { h.removeSubrange(r) }
         return h.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
     }
 }

@@ -30,13 +30,11 @@ extension SpecReader {
             header = []
             guard let item = MarkdownText.listItem(line.content) else { continue }
             let text = MarkdownText.plain(item.text)
-            let pattern = #"^(.{1,60}?)\s*[:=]\s*([-−+]?[0-9]+(?:\.[0-9]+)?)\s*(%|pp)?(?=\s*(?:$|[,;(]))"#
-            guard let r = try? NSRegularExpression(pattern: pattern),
-                  let m = r.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            guard let m = Patterns.firstMatch(Patterns.baselineItem, in: text),
                   let labelRange = Range(m.range(at: 1), in: text), let numberRange = Range(m.range(at: 2), in: text),
                   let value = Double(text[numberRange].replacingOccurrences(of: "−", with: "-")) else { continue }
             let unit = Range(m.range(at: 3), in: text).map { String(text[$0]) }
-            values.append(BaselineValue(label: String(text[labelRange]).trimmingCharacters(in: .whitespaces), value: value,
+            values.append(BaselineValue(label: String(text[labelRange]).trimmedBlanks, value: value,
                                         tolerance: tolerance, isPercent: unit == "%", line: line.number))
         }
         return SpecBaselines(section: section(block), values: values)
@@ -44,9 +42,8 @@ extension SpecReader {
 
     /// `±15`, `± 3pp`, `+/- 2` → 15, 3, 2.
     static func tolerance(in text: String) -> Double? {
-        let pattern = #"(?:±|\+/-|\+-)\s*([0-9]+(?:\.[0-9]+)?)"#
-        guard let r = try? NSRegularExpression(pattern: pattern),
-              let m = r.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+        guard TextScan.contains(text, "±") || TextScan.contains(text, "+/-") || TextScan.contains(text, "+-"),
+              let m = Patterns.firstMatch(Patterns.tolerance, in: text),
               let range = Range(m.range(at: 1), in: text) else { return nil }
         return Double(text[range])
     }
@@ -56,8 +53,7 @@ extension SpecReader {
         let text = MarkdownText.plain(cell).replacingOccurrences(of: "−", with: "-")
         guard !text.isEmpty else { return nil }
         var out: [(Double, Bool, String?)] = []
-        let piece = #"^\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(%|pp)?\s*(?:(?:±|\+/-)\s*[0-9]+(?:\.[0-9]+)?\s*(?:%|pp)?)?\s*(?:\(([^)]*)\))?\s*$"#
-        guard let regex = try? NSRegularExpression(pattern: piece) else { return nil }
+        let regex = Patterns.numericPiece
         for part in text.split(separator: ",") {
             let s = String(part)
             guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),

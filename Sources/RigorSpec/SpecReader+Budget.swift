@@ -8,10 +8,10 @@ extension SpecReader {
         var budget = ResourceBudget(tier: nil, maxGPUHours: nil, maxWallClockSeconds: nil, maxTrainingRuns: nil,
                                     maxSeedsPerConfiguration: nil, line: block.heading.line, text: section(block).text)
         let stop = outline.headings.first(where: {
-            $0.index > block.heading.index && $0.index < block.bodyEnd && SectionKind.recognise($0.title) == .computeProfile
+            $0.index > block.heading.index && $0.index < block.bodyEnd && kind(of: $0) == .computeProfile
         })?.index ?? block.bodyEnd
         for line in outline.slice(block.bodyStart, stop) where !line.inFence && !line.isFenceMarker {
-            var t = line.content.trimmingCharacters(in: .whitespaces)
+            var t = line.content.trimmedBlanks
             if let item = MarkdownText.listItem(t) { t = item.text }
             if MarkdownText.tableCells(t) != nil { continue }
             guard let colon = t.range(of: ":") else { continue }
@@ -54,7 +54,7 @@ extension SpecReader {
     }
 
     mutating func readTier(_ raw: String, line: Int, into budget: inout ResourceBudget) {
-        let word = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let word = raw.trimmedBlanks.lowercased()
         let first = word.split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
         if let tier = ResourceBudget.Tier(rawValue: first), !word.contains("|") {
             budget.tier = tier
@@ -66,7 +66,7 @@ extension SpecReader {
     }
 
     static func isNotApplicable(_ raw: String) -> Bool {
-        let w = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let w = raw.trimmedBlanks.lowercased()
         return w.hasPrefix("n/a") || w.hasPrefix("na ") || w == "na" || w.hasPrefix("none") || w.hasPrefix("not applicable")
     }
 

@@ -30,7 +30,7 @@ extension SpecReader {
         for line in contentLines(block) {
             if line.isFenceMarker {
                 if collecting { return (body.joined(separator: "\n"), start) }
-                let tag = line.raw.trimmingCharacters(in: .whitespaces).dropFirst(3).trimmingCharacters(in: .whitespaces).lowercased()
+                let tag = line.raw.trimmedBlanks.dropFirst(3).trimmedBlanks.lowercased()
                 if tag == "yaml" || tag == "yml" { collecting = true; start = line.number; body = [] }
                 continue
             }
@@ -86,12 +86,12 @@ extension SpecReader {
     func keyValueLines(_ block: Block) -> [ComputeField] {
         var fields: [ComputeField] = []
         for line in contentLines(block) where !line.inFence && !line.isFenceMarker {
-            var t = line.content.trimmingCharacters(in: .whitespaces)
+            var t = line.content.trimmedBlanks
             if let item = MarkdownText.listItem(t) { t = item.text }
             let plain = MarkdownText.plain(t)
             guard let colon = plain.range(of: ":") else { continue }
             let key = MetricKey.normalize(String(plain[..<colon.lowerBound]))
-            let value = plain[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+            let value = plain[colon.upperBound...].trimmedBlanks
             guard !key.isEmpty, key.split(separator: "_").count <= 3, !value.isEmpty, value.count <= 120 else { continue }
             fields.append(ComputeField(key: key, value: value))
         }

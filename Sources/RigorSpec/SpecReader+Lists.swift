@@ -8,7 +8,7 @@ extension SpecReader {
         var bullets: [SuccessCriterion] = []
         var bulletsOpen = true
         for line in contentLines(block) where !line.inFence && !line.isFenceMarker {
-            let t = line.content.trimmingCharacters(in: .whitespaces)
+            let t = line.content.trimmedBlanks
             if MarkdownOutline.heading(t) != nil { bulletsOpen = false; continue }
             guard let item = MarkdownText.listItem(line.content) else {
                 if t.hasPrefix("**") && !bullets.isEmpty { bulletsOpen = false }
@@ -17,7 +17,7 @@ extension SpecReader {
             guard item.indent < 2, !SpecReader.isPlaceholder(item.text) else { continue }
             let box = item.text.prefix(3).lowercased()
             if box == "[ ]" || box == "[x]" {
-                let text = String(item.text.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+                let text = String(item.text.dropFirst(3)).trimmedBlanks
                 boxes.append(SuccessCriterion(id: SpecReader.criterionID(text), text: MarkdownText.plain(text),
                                               checked: box == "[x]", isCheckbox: true, line: line.number))
             } else if bulletsOpen {
@@ -42,14 +42,14 @@ extension SpecReader {
             return subs.enumerated().map { i, h in
                 let end = i + 1 < subs.count ? subs[i + 1].index : block.bodyEnd
                 let text = outline.slice(h.index + 1, end).map { $0.inFence || $0.isFenceMarker ? $0.raw : $0.content }
-                    .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                    .joined(separator: "\n").trimmedLines
                 return ProtocolStep(title: MarkdownText.plain(h.title), text: text, line: h.line)
             }
         }
         var steps: [ProtocolStep] = []
         for line in contentLines(block) where !line.inFence && !line.isFenceMarker {
             guard let item = MarkdownText.listItem(line.content), item.indent < 2, item.ordered else {
-                if !steps.isEmpty, !line.content.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !steps.isEmpty, !line.content.trimmedBlanks.isEmpty {
                     steps[steps.count - 1].text += "\n" + line.content
                 }
                 continue
@@ -68,7 +68,7 @@ extension SpecReader {
         var current: AbortCriterion?
         let lines = Array(contentLines(block))
         for (i, line) in lines.enumerated() where !line.inFence && !line.isFenceMarker {
-            let t = line.content.trimmingCharacters(in: .whitespaces)
+            let t = line.content.trimmedBlanks
             if let cells = MarkdownText.tableCells(t) {
                 let isHeader = i + 1 < lines.count && MarkdownText.tableCells(lines[i + 1].content) == []
                 if !cells.isEmpty, !isHeader {

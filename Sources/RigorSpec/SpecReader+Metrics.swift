@@ -2,7 +2,10 @@ import Foundation
 
 extension SpecReader {
     static func metricKind(_ heading: String) -> MetricKind? {
-        let h = SectionKind.normalisedHeading(heading)
+        metricKind(normalised: SectionKind.normalisedHeading(heading))
+    }
+
+    static func metricKind(normalised h: String) -> MetricKind? {
         if h.hasPrefix("primary") { return .primary }
         if h.hasPrefix("secondary") { return .secondary }
         if h.hasPrefix("sanity") || h.hasPrefix("guardrail") { return .sanity }
@@ -14,7 +17,7 @@ extension SpecReader {
         var metrics: [SpecMetric] = []
         var anyKind = false
         for (i, h) in subs.enumerated() {
-            guard let kind = SpecReader.metricKind(h.title) else { continue }
+            guard let kind = SpecReader.metricKind(normalised: key(of: h)) else { continue }
             anyKind = true
             let end = i + 1 < subs.count ? subs[i + 1].index : block.bodyEnd
             metrics += readMetricItems(Block(heading: h, bodyStart: h.index + 1, bodyEnd: end, kind: .metrics), kind: kind)
@@ -45,7 +48,7 @@ extension SpecReader {
         var out: [SpecMetric] = []
         var start = block.bodyStart
         for line in contentLines(block) {
-            let t = line.content.trimmingCharacters(in: .whitespaces)
+            let t = line.content.trimmedBlanks
             if t.hasPrefix("**"), MarkdownText.listItem(t) == nil, let k = SpecReader.metricKind(MarkdownText.plain(t)) {
                 if let kind { out += metricItems(from: start, to: line.number - 1, kind: kind) }
                 kind = k

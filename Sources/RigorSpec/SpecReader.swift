@@ -7,10 +7,19 @@ struct SpecReader {
     let path: String
     var diagnostics: [SpecDiagnostic] = []
 
+    /// Each heading's normalised text (`SectionKind.normalisedHeading`), by line index: computed once.
+    let headingKeys: [Int: String]
+
     init(outline: MarkdownOutline, path: String) {
         self.outline = outline
         self.path = path
+        var keys: [Int: String] = [:]
+        for h in outline.headings { keys[h.index] = SectionKind.normalisedHeading(h.title) }
+        headingKeys = keys
     }
+
+    func key(of h: MarkdownOutline.Heading) -> String { headingKeys[h.index] ?? SectionKind.normalisedHeading(h.title) }
+    func kind(of h: MarkdownOutline.Heading) -> SectionKind? { SectionKind.recognise(normalised: key(of: h)) }
 
     /// A top-level section: heading and the range of line indices of its body (subsections included).
     struct Block {
@@ -35,7 +44,7 @@ struct SpecReader {
         var blocks: [Block] = []
         for (i, h) in tops.enumerated() {
             let end = i + 1 < tops.count ? tops[i + 1].index : outline.lines.count
-            blocks.append(Block(heading: h, bodyStart: h.index + 1, bodyEnd: end, kind: SectionKind.recognise(h.title)))
+            blocks.append(Block(heading: h, bodyStart: h.index + 1, bodyEnd: end, kind: kind(of: h)))
         }
         if outline.headings.isEmpty {
             error("no-sections", 1, "no markdown headings found; a spec is organised in '## Section' headings")
@@ -56,7 +65,7 @@ struct SpecReader {
         var subsections: [SectionKind: Block] = [:]
         for b in blocks {
             for h in outline.headings where h.index > b.heading.index && h.index < b.bodyEnd && h.level > b.heading.level {
-                guard let kind = SectionKind.recognise(h.title), kind != b.kind, subsections[kind] == nil else { continue }
+                guard let kind = kind(of: h), kind != b.kind, subsections[kind] == nil else { continue }
                 let end = outline.headings.first(where: { $0.index > h.index && $0.level <= h.level })?.index ?? b.bodyEnd
                 subsections[kind] = Block(heading: h, bodyStart: h.index + 1, bodyEnd: min(end, b.bodyEnd), kind: kind)
             }
@@ -109,14 +118,14 @@ struct SpecReader {
 
     func section(_ b: Block) -> SpecSection {
         let text = contentLines(b).map { $0.inFence || $0.isFenceMarker ? $0.raw : $0.content }
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            .joined(separator: "\n").trimmedLines
         return SpecSection(heading: b.heading.title, line: b.heading.line, text: text)
     }
 
     /// True when the body holds nothing but comments, blank lines and `_placeholder_` text.
     func isEmpty(_ b: Block) -> Bool {
         contentLines(b).allSatisfy { line in
-            let t = line.content.trimmingCharacters(in: .whitespaces)
+            let t = line.content.trimmedBlanks
             if t.isEmpty || MarkdownOutline.heading(t) != nil { return true }
             return SpecReader.isPlaceholder(t)
         }
@@ -124,17 +133,21 @@ struct SpecReader {
 
     /// Template placeholders like `- [ ] _Criterion 1: …_` or `**Tier:** _Quick | Standard | Heavy_`.
     static func isPlaceholder(_ text: String) -> Bool {
+        // Placeholders end in `_` (or are `...`/empty); anything else is content: decide cheaply first.
+        let last = text.utf8.last { $0 != 0x20 && $0 != 0x09 }
+        guard last == nil || last == UInt8(ascii: "_") || last == UInt8(ascii: ".") else { return false }
         var t = text
         if let item = MarkdownText.listItem(t) { t = item.text }
-        if t.hasPrefix("[ ]") || t.hasPrefix("[x]") { t = String(t.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
-        if let r = t.range(of: #"^\*\*[^*]+\*\*\s*"#, options: .regularExpression) { t.removeSubrange(r) }
-        if let r = t.range(of: #"^[^:_]{1,40}:\s*"#, options: .regularExpression) { t.removeSubrange(r) }
+        if t.hasPrefix("[ ]") || t.hasPrefix("[x]") { t = TextScan.trimmed(String(t.dropFirst(3))) }
+        if t.hasPrefix("**"), let close = t.dropFirst(2).range(of: "**") { t = TextScan.trimmed(String(t[close.upperBound...])) }
+        if let colon = t.firstIndex(of: ":"), t.distance(from: t.startIndex, to: colon) <= 40,
+           !t[..<colon].contains("_") { t = TextScan.trimmed(String(t[t.index(after: colon)...])) }
         return t.hasPrefix("_") && t.hasSuffix("_") || t == "..." || t.isEmpty
     }
 
     func evaluationFallback(_ blocks: [Block]) -> Block? {
         for h in outline.headings {
-            let key = SectionKind.normalisedHeading(h.title)
+            let key = key(of: h)
             guard key == "evaluation" || key == "evaluation metrics" || key == "metrics" else { continue }
             let parentEnd = blocks.first(where: { $0.heading.index <= h.index && h.index < $0.bodyEnd })?.bodyEnd ?? outline.lines.count
             let end = outline.headings.first(where: { $0.index > h.index && $0.level <= h.level })?.index ?? parentEnd
