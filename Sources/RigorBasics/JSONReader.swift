@@ -261,7 +261,12 @@ public struct JSONReader {
             return r.index - s
         }
         if index >= bytes.count { throw endError("a number") }
-        if digits(&self) == 0 { throw error(.syntax, "a number needs digits") }
+        let intStart = index
+        let intDigits = digits(&self)
+        if intDigits == 0 { throw error(.syntax, "a number needs digits") }
+        if intDigits > 1 && bytes[intStart] == UInt8(ascii: "0") {
+            throw JSONReadError(kind: .syntax, message: "a number may not start with 0 followed by digits", position: startPos)
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             if index >= bytes.count { throw endError("a number") }

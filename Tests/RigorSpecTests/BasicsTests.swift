@@ -58,6 +58,11 @@ import Testing
         #expect(throws: JSONReadError.self) { try JSONReader.parse(deep) }
     }
 
+    @Test func leadingZerosAreNotJSON() {
+        #expect(throws: JSONReadError.self) { try JSONReader.parse("{\"a\": 01}") }
+        #expect((try? JSONReader.parse("[0, 0.5, -0, 10]")) != nil)
+    }
+
     @Test func keyOrderIsKept() throws {
         let doc = try JSONReader.parse("{\"z\":1,\"a\":2,\"m\":3}")
         #expect(doc.value.objectValue?.keys == ["z", "a", "m"])
