@@ -15,7 +15,7 @@ struct GuardCommand: AsyncParsableCommand {
 
 /// Prints `rigor: <description>` and exits 1 (or the given code).
 func fail(_ message: String, code: Int32 = 1) -> ExitCode {
-    FileHandle.standardError.write(Data("rigor: \(message)\n".utf8))
+    Console.error(message)
     return ExitCode(code)
 }
 

@@ -23,11 +23,11 @@ struct GuardExecCommand: AsyncParsableCommand {
         let argv: [String]
         do { argv = try session.wrapper?.wrap(command, workingDirectory: cwd) ?? command } catch { throw fail("\(error)") }
         var status: Int32
-        do { status = try ChildProcess.runInheriting(argv) } catch { FileHandle.standardError.write(Data("rigor: \(error.description)\n".utf8)); status = 127 }
+        do { status = try ChildProcess.runInheriting(argv) } catch { Console.error(error.description); status = 127 }
         let events: [TamperEvent]
         do { events = try session.end() } catch { throw fail("\(error)") }
         if let w = probe.warning { FileHandle.standardError.write(Data((w + "\n").utf8)) }
-        for n in TamperCheck.notes(for: events) { FileHandle.standardError.write(Data("rigor: TAMPER: \(n)\n".utf8)) }
+        for n in TamperCheck.notes(for: events) { Console.error("TAMPER: \(n)") }
         if !events.isEmpty { throw ExitCode(3) }
         if status != 0 { throw ExitCode(status) }
     }

@@ -12,9 +12,7 @@ struct GuardSnapshotCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: set.stateDir, withIntermediateDirectories: true)
             let again = try ProtectedSet.make(specPath: set.specPath, config: set.config)
-            var m = try Manifest.take(again, mode: GuardProbe.current().mode)
-            try Snapshot.take(&m, set: again)
-            try m.write(to: Manifest.path(for: again))
+            let m = try Manifest.record(again, mode: GuardProbe.current().mode)
             let files = m.entries.filter { $0.kind == .file }
             print("manifest: \(Manifest.path(for: again)) (\(files.count) files, \(files.filter { $0.snapshotted == true }.count) in the snapshot)")
         } catch let e as GuardError { throw fail(e.description) }

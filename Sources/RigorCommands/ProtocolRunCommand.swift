@@ -27,7 +27,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per event on stdout.") var json = false
 
     func fail(_ lines: [String], code: Int32) -> ExitCode {
-        for line in lines { FileHandle.standardError.write(Data("rigor: \(line)\n".utf8)) }
+        for line in lines { Console.error(line) }
         return ExitCode(code)
     }
 

@@ -47,9 +47,7 @@ public struct GuardSession: Sendable {
         }
         // The state dir now exists: rebuild so the sandbox binds it read-only.
         let set = try ProtectedSet.make(specPath: set.specPath, config: set.config)
-        var manifest = try Manifest.take(set, mode: probe.mode)
-        try Snapshot.take(&manifest, set: set)
-        try manifest.write(to: Manifest.path(for: set))
+        let manifest = try Manifest.record(set, mode: probe.mode)
         var modes: [String: UInt32] = [:]
         if let warning = probe.warning {
             FileHandle.standardError.write(Data((warning + "\n").utf8))

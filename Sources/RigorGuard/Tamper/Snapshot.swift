@@ -72,3 +72,14 @@ public enum Snapshot {
         }
     }
 }
+
+extension Manifest {
+    /// Takes the manifest of the protected set, snapshots its files, and stores the manifest
+    /// in the experiment's guard state dir (`Manifest.path(for:)`).
+    public static func record(_ set: ProtectedSet, mode: GuardMode) throws(GuardError) -> Manifest {
+        var manifest = try Manifest.take(set, mode: mode)
+        try Snapshot.take(&manifest, set: set)
+        try manifest.write(to: Manifest.path(for: set))
+        return manifest
+    }
+}
