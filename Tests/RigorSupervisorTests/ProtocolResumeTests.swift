@@ -61,8 +61,8 @@ struct ProtocolResumeTests {
             let jitter = Double.random(in: 0...0.4)
             let seen = Mutex((events: 0, since: Date?.none))
             let p = ProtocolTestHelpers.launch(["protocol", "run", "plan.yaml", "--slots", "2", "--json"], cwd: ws.root)
-            p.out.fileHandleForReading.readabilityHandler = { handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
+            drainOnThread(p.out.fileHandleForReading) { data in
+                let text = String(decoding: data, as: UTF8.self)
                 let n = text.components(separatedBy: "\"event\":\"run_started\"").count - 1
                     + text.components(separatedBy: "\"event\":\"run_finished\"").count - 1
                 seen.withLock { s in
@@ -70,7 +70,7 @@ struct ProtocolResumeTests {
                     if s.events >= target && s.since == nil { s.since = Date() }
                 }
             }
-            p.err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+            drainOnThread(p.err.fileHandleForReading)
             let launched = Date()
             try p.process.run()
             let earlyAt = launched.addingTimeInterval(Double.random(in: 0.02...0.25))
@@ -86,8 +86,6 @@ struct ProtocolResumeTests {
                 usleep(2_000)
             }
             p.process.waitUntilExit()
-            p.out.fileHandleForReading.readabilityHandler = nil
-            p.err.fileHandleForReading.readabilityHandler = nil
         }
         #expect(kills.count >= 20)
         usleep(700_000) // runs orphaned by the last kill end on their own

@@ -62,3 +62,22 @@ public func rigor(arguments: [String], cwd: String? = nil, environment: [String:
                   timeout: TimeInterval = 60) throws -> ProcessResult {
     try runProcess([RepoPaths.rigorBinary] + arguments, cwd: cwd, environment: environment, stdin: stdin, timeout: timeout)
 }
+
+/// Drains a pipe on a dedicated thread with plain read(2) until end of file, handing each chunk
+/// to `onData`. Used instead of FileHandle.readabilityHandler, whose dispatch-source machinery
+/// has crashed the test process on Linux when a child is killed while its pipe is watched.
+public func drainOnThread(_ handle: FileHandle, onData: @escaping @Sendable (Data) -> Void = { _ in }) {
+    let fd = handle.fileDescriptor
+    Thread.detachNewThread {
+        // The handle stays alive (and its descriptor open) until the reader has seen end of file.
+        withExtendedLifetime(handle) {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 { onData(Data(buffer[0..<n])) }
+                else if n < 0 && errno == EINTR { continue }
+                else { break }
+            }
+        }
+    }
+}
