@@ -6,6 +6,10 @@ public protocol LaunchWrapper: Sendable {
     func wrap(_ argv: [String], workingDirectory: String) throws -> [String]
     /// One line describing the wrapping for records ("bubblewrap: 7 read-only paths").
     var summary: String { get }
+    /// The argv that runs a probe (git, Python) Rigor needs facts from, in a sandbox of its
+    /// own where everything is read-only, the network is gone and Rigor's state is hidden;
+    /// nil when this wrapper cannot give one.
+    func wrapProbe(_ argv: [String]) -> [String]?
 }
 
 /// Guards the protected set for the length of a phase (the Guard's session implements it):
@@ -18,4 +22,9 @@ public protocol PhaseGuard: Sendable {
     /// Verifies the protected set against the manifest taken at the start, restores what changed,
     /// records it, and returns factual sentences for metrics.json notes (empty: nothing changed).
     func finish() throws -> [String]
+}
+
+extension LaunchWrapper {
+    /// By default a wrapper gives no probe sandbox.
+    public func wrapProbe(_ argv: [String]) -> [String]? { nil }
 }

@@ -92,3 +92,30 @@ public struct SHA256: Sendable {
 private extension UInt32 {
     func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
+
+/// HMAC-SHA-256 (RFC 2104).
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key
+        if k.count > 64 { var h = SHA256(); h.update(k); k = h.finalize() }
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+
+    /// Lower-case hex of a MAC (or any bytes): encoding only, no hashing.
+    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// Constant-time comparison of two MACs.
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var d: UInt8 = 0
+        for i in a.indices { d |= a[i] ^ b[i] }
+        return d == 0
+    }
+}

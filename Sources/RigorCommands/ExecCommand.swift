@@ -28,6 +28,7 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Also enforce the machine-checkable abort criteria of the spec.") var specAbort = false
     @Option(help: "The experiment spec (default: found from the results folder's workspace).") var spec: String?
     @Option(help: "Seconds between SIGTERM and SIGKILL when stopping the run.") var killGrace: Double = 5
+    @Flag(name: .customLong("no-guard"), help: "Run without the guard when no spec can be found for the experiment (recorded in run.json).") var noGuard = false
     @Flag(help: "Print one JSON object per event and the run record as JSON on stdout (child output is not echoed).") var json = false
     @Argument(parsing: .postTerminator, help: "The command to run (after --).") var command: [String] = []
 
@@ -54,10 +55,21 @@ struct ExecCommand: AsyncParsableCommand {
         var rules = abortRules
         var budget: ResourceBudget?
         var session: GuardSession?
+        StrayProcesses.becomeSubreaper()
         switch ExperimentSpecLocator.load(experimentDir: experimentDir, explicit: spec) {
         case .found(let s):
             budget = s.resourceBudget
-            do { session = try GuardSession.begin(set: try ProtectedSet.make(specPath: s.path), phase: "exec") } catch {
+            let set: ProtectedSet
+            do { set = try ProtectedSet.make(specPath: s.path) } catch {
+                ExecCLI.fail("cannot guard the protected files of \(s.path): \(error)", code: 1)
+            }
+            // The guard protects the workspace the spec belongs to; the run must write to that
+            // workspace's results folder for this experiment, not to another one.
+            if PathResolution.resolve(experimentDir, relativeTo: "/") != set.experimentResultsDir {
+                ExecCLI.fail("--spec \(s.path) belongs to the experiment folder \(set.experimentResultsDir), not \(experimentDir); pass the spec of the workspace that owns --experiment")
+            }
+            if noGuard { ExecCLI.fail("--no-guard is only for an experiment without a spec; \(s.path) guards this one") }
+            do { session = try GuardSession.begin(set: set, phase: "exec") } catch {
                 ExecCLI.fail("cannot guard the protected files of \(s.path): \(error)", code: 1)
             }
             if specAbort {
@@ -67,7 +79,10 @@ struct ExecCommand: AsyncParsableCommand {
             }
         case .notFound(let why):
             if specAbort || spec != nil { ExecCLI.fail(why) }
-            ExecCLI.note("no spec found (\(why)); the run is metered without budget limits")
+            guard noGuard else {
+                ExecCLI.fail("no spec found for \(experiment) (\(why)), so nothing can be guarded; pass --spec experiments/<id>.md, or --no-guard to run unguarded (recorded in run.json)")
+            }
+            ExecCLI.note("no spec found (\(why)); --no-guard: the run is NOT sandboxed and is metered without budget limits")
         case .failed(let why):
             ExecCLI.fail(why)
         }
@@ -78,6 +93,7 @@ struct ExecCommand: AsyncParsableCommand {
                                  abortRules: rules, echoOutput: !json, budget: budget)
         request.killGraceSeconds = killGrace
         request.wrapper = session?.wrapper
+        if session == nil { request.guardNote = "none: --no-guard (no spec found for the experiment)" }
         request.control = control
         request.observer = ExecProgress(mode: json ? .json : (isatty(2) == 1 ? .statusLine : .lines), budget: budget)
         let record: RunRecord

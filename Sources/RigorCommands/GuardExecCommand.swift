@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RigorBasics
 import RigorGuard
 
 /// `rigor guard exec SPEC -- CMD…`: run a command with the protected set read-only.
@@ -15,6 +16,7 @@ struct GuardExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !command.isEmpty else { throw fail("guard exec: no command given after --", code: 2) }
+        StrayProcesses.becomeSubreaper()
         let set = try loadSet(spec)
         let probe = fallback ? GuardProbe(mode: .chmodFallback, bwrapPath: nil, detail: "forced by --fallback") : GuardProbe.current()
         let session: GuardSession
@@ -24,6 +26,8 @@ struct GuardExecCommand: AsyncParsableCommand {
         do { argv = try session.wrapper?.wrap(command, workingDirectory: cwd) ?? command } catch { throw fail("\(error)") }
         var status: Int32
         do { status = try ChildProcess.runInheriting(argv) } catch { Console.error(error.description); status = 127 }
+        let strays = StrayProcesses.sweep()
+        if strays > 0 { Console.error("note: \(strays) process(es) the command left behind were killed") }
         let events: [TamperEvent]
         do { events = try session.end() } catch { throw fail("\(error)") }
         if let w = probe.warning { FileHandle.standardError.write(Data((w + "\n").utf8)) }

@@ -5,16 +5,19 @@ import RigorGuard
 
 /// `rigor guard snapshot SPEC`: take the manifest and snapshot now.
 struct GuardSnapshotCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "snapshot", abstract: "Record the manifest and snapshot of the protected set (results/<exp>/.rigor/).")
+    static let configuration = CommandConfiguration(commandName: "snapshot", abstract: "Record the manifest and snapshot of the protected set (in Rigor's trusted state; a copy in results/<exp>/.rigor/).",
+        discussion: "Refused inside a Rigor sandbox or a guarded run: only the harness re-baselines.")
     @Argument(help: "The experiment spec.") var spec: String
     func run() async throws {
-        let set = try loadSet(spec)
         do {
-            try FileManager.default.createDirectory(atPath: set.stateDir, withIntermediateDirectories: true)
+            try SandboxDetection.requireOutside("rigor guard snapshot")
+            let set = try loadSet(spec)
+            try HarnessRecords.prepare(set)
             let again = try ProtectedSet.make(specPath: set.specPath, config: set.config)
-            let m = try Manifest.record(again, mode: GuardProbe.current().mode)
-            let files = m.entries.filter { $0.kind == .file }
-            print("manifest: \(Manifest.path(for: again)) (\(files.count) files, \(files.filter { $0.snapshotted == true }.count) in the snapshot)")
+            let state = try GuardState(set: again)
+            let m = try state.record(mode: GuardProbe.current().mode)
+            let files = m.entries.filter { $0.kind == ManifestEntry.Kind.file }
+            print("manifest: \(state.manifestPath) (\(files.count) files, \(files.filter { $0.snapshotted == true }.count) in the snapshot; copy at \(Manifest.path(for: again)))")
         } catch let e as GuardError { throw fail(e.description) }
     }
 }
@@ -23,16 +26,17 @@ struct GuardSnapshotCommand: AsyncParsableCommand {
 struct GuardVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Compare the protected set with the stored manifest; restore and record any change.",
-        discussion: "Exit status: 0 unchanged, 3 changes found (restored unless --no-restore), 1 error.")
+        discussion: "Exit status: 0 unchanged, 3 changes found (restored unless --no-restore), 1 error (including guard state that fails authentication). Refused inside a Rigor sandbox or a guarded run.")
     @Argument(help: "The experiment spec.") var spec: String
     @Flag(name: .customLong("no-restore"), help: "Report and record only.") var noRestore = false
     @Flag(help: "Print JSON.") var json = false
     func run() async throws {
-        let set = try loadSet(spec)
         let events: [TamperEvent]
         do {
-            let manifest = try Manifest.read(from: Manifest.path(for: set))
-            events = try TamperCheck.verifyAndRestore(manifest, set: set, phase: "verify", restore: !noRestore)
+            try SandboxDetection.requireOutside("rigor guard verify")
+            let set = try loadSet(spec)
+            let state = try GuardState(set: set)
+            events = try TamperCheck.verifyAndRestore(try state.manifest(), state: state, phase: "verify", restore: !noRestore)
         } catch let e as GuardError { throw fail(e.description) }
         if json {
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]

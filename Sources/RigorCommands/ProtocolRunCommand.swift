@@ -51,6 +51,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         var options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,
                                       toolVersion: RigorVersion.string, validator: ProtocolValidation.validator)
         let specPath = spec.path
+        StrayProcesses.becomeSubreaper()
         options.beginGuard = { () throws -> any PhaseGuard in
             try GuardSession.begin(set: try ProtectedSet.make(specPath: specPath), phase: "protocol")
         }

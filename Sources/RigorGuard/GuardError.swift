@@ -10,6 +10,9 @@ public enum GuardError: Error, Sendable, Equatable, CustomStringConvertible {
     case badManifest(path: String, reason: String)
     case sandboxUnavailable(reason: String)
     case spawnFailed(command: String, reason: String)
+    case stateUnavailable(path: String, reason: String)
+    case insideSandbox(command: String)
+    case guardStateTampered(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,12 @@ public enum GuardError: Error, Sendable, Equatable, CustomStringConvertible {
             return "bubblewrap sandbox unavailable: \(r); install the `bubblewrap` package"
         case .spawnFailed(let c, let r):
             return "cannot start \(c): \(r)"
+        case .stateUnavailable(let p, let r):
+            return "Rigor's trusted state folder \(p) is not usable: \(r); inside a Rigor sandbox it is hidden on purpose, outside set \(TrustedStore.variable) to a folder outside the workspace"
+        case .insideSandbox(let c):
+            return "\(c) changes Rigor's guard state and only runs outside the sandbox (this process runs inside a Rigor sandbox or a guarded run); the harness records and verifies, the guarded party cannot"
+        case .guardStateTampered(let p, let r):
+            return "\(p): Rigor's guard state fails authentication: \(r); treat the protected files as tampered"
         }
     }
 }

@@ -52,16 +52,23 @@ public struct LedgerSummary: Sendable, Equatable {
 /// One JSON object per line: run_started, run_finished, overrun, refused.
 public struct BudgetLedger: Sendable {
     public let path: String
+    public let experimentDir: String
+    public static let fileName = "ledger.jsonl"
 
-    public init(experimentDir: String) { path = experimentDir + "/ledger.jsonl" }
+    public init(experimentDir: String) {
+        self.experimentDir = experimentDir
+        path = experimentDir + "/" + Self.fileName
+    }
 
-    /// Reads and sums the ledger (a missing ledger is an empty one).
+    /// Reads and sums the ledger (a missing ledger is an empty one). A symlink at the ledger's
+    /// place is refused, never followed.
     public func read() throws(LedgerError) -> LedgerSummary {
-        guard FileManager.default.fileExists(atPath: path) else { return LedgerSummary() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: "permission denied or not a file")
+        guard FileManager.default.fileExists(atPath: experimentDir) else { return LedgerSummary() }
+        let bytes: [UInt8]?
+        do { bytes = try DirectoryHandle.open(experimentDir).read(Self.fileName, limit: 1 << 30) } catch {
+            throw .unreadable(path: path, reason: error.description)
         }
-        return BudgetLedger.summarise(Array(data))
+        return BudgetLedger.summarise(bytes ?? [])
     }
 
     static func summarise(_ bytes: [UInt8]) -> LedgerSummary {
@@ -130,8 +137,10 @@ public struct BudgetLedger: Sendable {
     /// Runs `body` holding an exclusive lock on the ledger (flock), so a budget check and
     /// the start line it allows are atomic across processes.
     public func withLock<T>(_ body: (Int32) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+        let fd: Int32
+        do { fd = try DirectoryHandle.open(experimentDir).openAppending(Self.fileName) } catch {
+            throw .unwritable(path: path, reason: error.description)
+        }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
             if errno != EINTR { throw .unwritable(path: path, reason: "lock: \(String(cString: strerror(errno)))") }

@@ -1,4 +1,5 @@
 import Foundation
+import RigorBasics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,84 +37,32 @@ struct ChildProcess {
         let ev: (r: Int32, w: Int32)? = eventChannel ? try makePipe() : nil
         if let ev { _ = fcntl(ev.w, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out.w, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.w, 2)
-        if let ev { posix_spawn_file_actions_adddup2(&actions, ev.w, childEventsFD) }
-        var argv = argv
-        withUnsafeMutablePointer(to: &actions) { ptr in
-            let raw = UnsafeMutableRawPointer(ptr)
-            _ = GlibcExtras.addClosefromFunction?(raw, ev == nil ? 3 : childEventsFD + 1)
-            if let addChdir = GlibcExtras.addChdirFunction {
-                _ = addChdir(raw, cwd)
-            } else {
-                // No addchdir_np: let a shell change directory, then exec the command.
-                argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd] + argv
-            }
-        }
-
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setpgroup(&attr, 0)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let envList = environment.map { "\($0.key)=\($0.value)" }.sorted()
-        var pid: pid_t = 0
-        let rc = withCStrings(argv) { cargv in
-            withCStrings(envList) { cenv in
-                posix_spawn(&pid, argv[0], &actions, &attr, cargv, cenv)
-            }
+        var spec = LaunchSpec(argv: argv, environment: environment)
+        spec.workingDirectory = cwd
+        spec.stdout = .descriptor(out.w)
+        spec.stderr = .descriptor(err.w)
+        if let ev { spec.passDescriptors = [(ev.w, childEventsFD)] }
+        let pid: pid_t
+        do { pid = try ProcessLauncher.spawn(spec) } catch {
+            close(out.w); close(err.w); if let ev { close(ev.w) }
+            close(out.r); close(err.r); if let ev { close(ev.r) }
+            throw .spawnFailed("\(argv.first ?? "?"): \(error.reason)")
         }
         close(out.w); close(err.w); if let ev { close(ev.w) }
-        guard rc == 0 else {
-            close(out.r); close(err.r); if let ev { close(ev.r) }
-            throw .spawnFailed("\(argv[0]): \(String(cString: strerror(rc)))")
-        }
         for fd in [out.r, err.r] + (ev.map { [$0.r] } ?? []) {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
         return ChildProcess(pid: pid, stdoutFD: out.r, stderrFD: err.r, eventsFD: ev?.r)
     }
 
-    /// Finds an executable the way execvp would, but on the child's PATH.
+    /// Finds the program of a sandboxed run's command on the child's PATH.
     static func resolveExecutable(_ name: String, path: String?, cwd: String) -> String? {
-        if name.contains("/") {
-            let full = name.hasPrefix("/") ? name : cwd + "/" + name
-            return access(full, X_OK) == 0 ? name : nil
-        }
-        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") where !dir.isEmpty {
-            let full = String(dir) + "/" + name
-            var st = stat()
-            if stat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(full, X_OK) == 0 { return full }
-        }
-        return nil
+        ExecutableSearch.resolve(name, path: path, cwd: cwd)
     }
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
-func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for p in pointers { free(p) } }
-    return body(pointers)
-}
-
 /// Monotonic seconds (CLOCK_MONOTONIC).
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
+func monotonicSeconds() -> Double { Monotonic.seconds() }
 
 /// Unix time in seconds with sub-second precision.
 func unixSeconds() -> Double {

@@ -31,7 +31,7 @@ enum Provenance {
     }
 
     static func collect(command: [String], executable: String, cwd: String, env: [String: String],
-                        gpus: Int, gpusSource: String, cacheDir: String) -> JSONObject {
+                        gpus: Int, gpusSource: String, cache: DirectoryHandle, probes: ProbeRunner) -> JSONObject {
         var o = JSONObject()
         o["hostname"] = .string(hostname())
         o["command"] = .array(command.map { .string($0) })
@@ -39,12 +39,12 @@ enum Provenance {
         o["working_directory"] = .string(cwd)
         o["gpus"] = .number(Double(gpus))
         o["gpus_source"] = .string(gpusSource)
-        o["git"] = git(cwd: cwd, env: env)
+        o["git"] = git(cwd: cwd, probes: probes)
         o["environment"] = .object(environmentSubset(env))
         if isPython(command) {
-            o["python"] = PythonInfo.lookup(executable: pythonExecutable(command, resolvedFirst: executable, env: env, cwd: cwd), cwd: cwd, env: env, cacheDir: cacheDir)
+            o["python"] = PythonInfo.lookup(executable: pythonExecutable(command, resolvedFirst: executable, env: env, cwd: cwd), env: env, cache: cache, probes: probes)
         }
-        if let gpu = gpuModels(env: env) { o["gpu_models"] = .array(gpu.map { .string($0) }) }
+        if let gpu = gpuModels(probes: probes) { o["gpu_models"] = .array(gpu.map { .string($0) }) }
         return o
     }
 
@@ -64,18 +64,24 @@ enum Provenance {
         return ChildProcess.resolveExecutable(name, path: env["PATH"], cwd: cwd) ?? name
     }
 
-    /// Commit, dirty flag and SHA-256 of the uncommitted diff (tracked changes + untracked names).
-    static func git(cwd: String, env: [String: String]) -> JSONValue {
-        guard let commit = CapturedCommand.text(["git", "-C", cwd, "rev-parse", "HEAD"], cwd: cwd, environment: env) else {
-            return .null
-        }
+    /// Commit (read from the repository's files: no git process), and, when probes run in a
+    /// sandbox of their own, the dirty flag and SHA-256 of the uncommitted diff (tracked
+    /// changes + untracked names) from git run there with every configured program disabled.
+    static func git(cwd: String, probes: ProbeRunner) -> JSONValue {
+        guard let repo = GitRepository.find(from: cwd), let commit = repo.headCommit() else { return .null }
         var o = JSONObject([("commit", .string(commit))])
+        guard probes.sandboxed else {
+            o["dirty"] = .null
+            o["note"] = .string("dirty state not checked: git runs only inside a read-only probe sandbox, and none is available (guard mode chmod-fallback or --no-guard)")
+            return .object(o)
+        }
+        let base = ["git", "-C", repo.workTree] + GitRepository.hardening
         var hasher = SHA256()
         var diffBytes = 0
-        let diff = CapturedCommand.run(["git", "-C", cwd, "diff", "HEAD", "--binary"], cwd: cwd, environment: env, timeout: 30) { chunk in
+        let diff = probes.run(base + ["diff", "HEAD", "--binary", "--no-ext-diff", "--no-textconv"], environment: GitRepository.environment, timeout: 30) { chunk in
             hasher.update(chunk); diffBytes += chunk.count
         }
-        let untracked = CapturedCommand.run(["git", "-C", cwd, "ls-files", "--others", "--exclude-standard", "-z"], cwd: cwd, environment: env, limit: 4 << 20)
+        let untracked = probes.run(base + ["ls-files", "--others", "--exclude-standard", "-z"], environment: GitRepository.environment, limit: 4 << 20)
         var untrackedCount = 0
         if let u = untracked { for b in u.stdout where b == 0 { untrackedCount += 1 } }
         if let u = untracked { hasher.update(u.stdout) }
@@ -88,10 +94,11 @@ enum Provenance {
     }
 
     /// GPU model names from nvidia-smi, when it is installed.
-    static func gpuModels(env: [String: String]) -> [String]? {
-        guard ChildProcess.resolveExecutable("nvidia-smi", path: env["PATH"], cwd: "/") != nil,
-              let text = CapturedCommand.text(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], cwd: "/", environment: env, timeout: 10)
+    static func gpuModels(probes: ProbeRunner) -> [String]? {
+        guard TrustedExecutable.resolve("nvidia-smi") != nil,
+              let out = probes.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], timeout: 10), out.status == 0
         else { return nil }
+        let text = String(decoding: out.stdout, as: UTF8.self)
         return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
@@ -111,30 +118,37 @@ enum PythonInfo {
         "path": [p for p in sys.path if p and os.path.isdir(p)]}))
     """
 
-    static func lookup(executable: String, cwd: String, env: [String: String], cacheDir: String) -> JSONValue {
-        let cacheFile = cacheDir + "/.python-provenance.json"
+    static let cacheName = ".python-provenance.json"
+
+    static func lookup(executable: String, env: [String: String], cache: DirectoryHandle, probes: ProbeRunner) -> JSONValue {
         let exeMTime = mtime(executable)
-        if let data = FileManager.default.contents(atPath: cacheFile), let doc = try? JSONReader.parse(data),
-           let entry = doc.value[executable]?.objectValue, entry["exe_mtime"]?.doubleValue == exeMTime,
+        let cached = (try? cache.read(cacheName, limit: 16 << 20)).flatMap { $0 }.flatMap { try? JSONReader.parse(bytes: $0) }
+        if let doc = cached, let entry = doc.value[executable]?.objectValue, entry["exe_mtime"]?.doubleValue == exeMTime,
            let dirs = entry["dir_mtimes"]?.objectValue, dirs.allSatisfy({ $0.value.doubleValue == mtime($0.key) }),
            let info = entry["info"] {
             var i = info.objectValue ?? JSONObject()
             i["cached"] = .bool(true)
             return .object(i)
         }
-        var cleanEnv = env
-        cleanEnv["PYTHONPATH"] = env["PYTHONPATH"]
-        guard let out = CapturedCommand.run([executable, "-c", probe], cwd: cwd, environment: cleanEnv, limit: 8 << 20, timeout: 60),
-              out.status == 0, let doc = try? JSONReader.parse(bytes: out.stdout), case .object(let probeResult) = doc.value else {
+        // -I: isolated mode (no cwd or script dir on sys.path, no user site, PYTHON* ignored).
+        // In a probe sandbox the interpreter may be a launcher (pyenv shim) that needs PATH/HOME.
+        var probeEnv: [String: String] = [:]
+        if probes.sandboxed {
+            for key in ["PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "CONDA_PREFIX"] { probeEnv[key] = env[key] }
+        }
+        guard let out = probes.run([executable, "-I", "-c", probe], environment: probeEnv, limit: 8 << 20, timeout: 60) else {
+            return .object(JSONObject([("error", .string("\(executable) was not probed: outside a probe sandbox only an interpreter outside the workspace that only root can replace is run"))]))
+        }
+        guard out.status == 0, let doc = try? JSONReader.parse(bytes: out.stdout), case .object(let probeResult) = doc.value else {
             return .object(JSONObject([("error", .string("could not query \(executable) for its version and packages"))]))
         }
         var info = JSONObject()
         for key in ["version", "implementation", "executable", "prefix", "packages"] { info[key] = probeResult[key] }
         var dirs = JSONObject()
         for p in probeResult["path"]?.arrayValue ?? [] { if let s = p.stringValue { dirs[s] = .number(mtime(s) ?? 0) } }
-        var cache = (FileManager.default.contents(atPath: cacheFile).flatMap { try? JSONReader.parse($0).value.objectValue }) ?? JSONObject()
-        cache[executable] = .object(JSONObject([("exe_mtime", exeMTime.map { .number($0) } ?? .null), ("dir_mtimes", .object(dirs)), ("info", .object(info))]))
-        try? AtomicFile.write(json: .object(cache), to: cacheFile)
+        var store = cached?.value.objectValue ?? JSONObject()
+        store[executable] = .object(JSONObject([("exe_mtime", exeMTime.map { .number($0) } ?? .null), ("dir_mtimes", .object(dirs)), ("info", .object(info))]))
+        try? cache.writeAtomically(cacheName, Array(JSONValue.object(store).serialized(pretty: true).utf8))
         info["cached"] = .bool(false)
         return .object(info)
     }

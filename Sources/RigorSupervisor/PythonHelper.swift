@@ -5,14 +5,16 @@ import RigorBasics
 public enum PythonHelper {
     /// Writes `<dir>/rigor/__init__.py` (when missing or different) and returns `dir`,
     /// the folder to prepend to PYTHONPATH.
-    static func install(in dir: String) throws(SupervisorError) -> String {
-        let file = dir + "/rigor/__init__.py"
-        if let existing = FileManager.default.contents(atPath: file), existing == Data(source.utf8) { return dir }
+    static func install(in runs: DirectoryHandle) throws(SupervisorError) -> String {
         do {
-            try FileManager.default.createDirectory(atPath: dir + "/rigor", withIntermediateDirectories: true)
-            try AtomicFile.write(source, to: file)
-        } catch { throw .io("cannot install the rigor Python module in \(dir): \(error)") }
-        return dir
+            let dir = try runs.subdirectory(".python", create: true)
+            let package = try dir.subdirectory("rigor", create: true)
+            let wanted = Array(source.utf8)
+            if (try? package.read("__init__.py", limit: 1 << 20)) != wanted {
+                try package.writeAtomically("__init__.py", wanted)
+            }
+            return dir.path
+        } catch { throw .io("cannot install the rigor Python module in \(runs.path)/.python: \(error)") }
     }
 
     /// The module's source text (identical to python/rigor/__init__.py).

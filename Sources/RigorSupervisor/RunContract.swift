@@ -40,6 +40,8 @@ public struct RunRequest: Sendable {
     public var control: RunControl? = nil
     /// Receives live progress and (with `echoOutput`) the child's output.
     public var observer: (any RunObserver)? = nil
+    /// Recorded as the run's `sandbox` when there is no wrapper (why the run is unguarded).
+    public var guardNote: String? = nil
 
     public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
                 seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,

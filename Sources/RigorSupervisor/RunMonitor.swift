@@ -21,10 +21,7 @@ final class RunMonitor {
     }
 
     private func openLog(_ name: String) throws(SupervisorError) -> Int32 {
-        let path = prepared.runDir + "/" + name
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io("cannot create \(path): \(String(cString: strerror(errno)))") }
-        return fd
+        do { return try prepared.runHandle.createFile(name) } catch { throw .io("cannot create a run log: \(error.description)") }
     }
 
     func run() -> Result<RunRecord, SupervisorError> {
@@ -51,7 +48,7 @@ final class RunMonitor {
             record.endedAt = isoTimestamp()
             record.abortReason = nil
             record.provenance["start_error"] = .string(error.description)
-            try? RunRecordFile.write(record, to: prepared.runDir)
+            try? RunRecordFile.write(record, in: prepared.runHandle)
             try? prepared.ledger.append(finishedEntry(record))
             throw error
         }
@@ -186,6 +183,7 @@ final class RunMonitor {
                 var st: Int32 = 0
                 let r = waitpid(child.pid, &st, WNOHANG)
                 if r == child.pid {
+                    ProcessLauncher.reaped(child.pid)
                     exited = true
                     waitStatus = st
                     exitMono = monotonicSeconds()
@@ -222,6 +220,10 @@ final class RunMonitor {
         record.endedAt = isoTimestamp()
         record.wallSeconds = (end.wall * 1000).rounded() / 1000
         record.gpuHours = gpus * end.wall / 3600
+        // Nothing of the run may outlive it: processes that left its group (setsid) and were
+        // re-parented to Rigor (a subreaper) are killed here, and the count recorded.
+        let strays = StrayProcesses.sweep()
+        if strays > 0 { record.provenance["stray_processes_killed"] = .number(Double(strays)) }
         let exitedNormally = (waitStatus & 0x7f) == 0
         if exitedNormally { record.exitCode = (waitStatus >> 8) & 0xff } else { record.signal = waitStatus & 0x7f }
         if let stopStatus {
@@ -245,7 +247,7 @@ final class RunMonitor {
         record.eventCount = ingestor.eventCount
         record.invalidEventLines = ingestor.invalidLines
         if let w = ingestor.writeFailure { record.provenance["events_write_error"] = .string(w) }
-        try RunRecordFile.write(record, to: prepared.runDir)
+        try RunRecordFile.write(record, in: prepared.runHandle)
 
         // The ledger: the finish line, then any overrun of the experiment budget.
         do {

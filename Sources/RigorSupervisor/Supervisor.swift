@@ -47,6 +47,8 @@ struct PreparedRun: @unchecked Sendable {
     var request: RunRequest
     var runID: String
     var runDir: String
+    /// The run folder, opened without following links; every record file is created in it.
+    var runHandle: DirectoryHandle
     var argv: [String]
     var executable: String
     var environment: [String: String]
@@ -84,31 +86,37 @@ enum RunPreparation {
             }
         }
 
-        // Run folder.
-        let runsDir = experimentDir + "/runs"
-        do { try FileManager.default.createDirectory(atPath: runsDir, withIntermediateDirectories: true) } catch {
-            throw .io("cannot create \(runsDir): \(error.localizedDescription)")
+        // Run folder: always a fresh one, created (never followed) under a directory opened
+        // without following links; a run id whose folder exists already is an error.
+        let runs: DirectoryHandle
+        do { runs = try DirectoryHandle.openCreating(experimentDir).subdirectory("runs", create: true) } catch {
+            throw .io(error.description)
         }
+        let runsDir = runs.path
         var runID: String
-        var runDir: String
+        let runHandle: DirectoryHandle
         if let given = request.runID {
             guard RunID.isValid(given) else { throw .badRunID(given) }
             runID = given
-            runDir = runsDir + "/" + given
-            mkdir(runDir, 0o755)
+            do { runHandle = try runs.subdirectory(given, exclusive: true) } catch { throw .io("run folder: \(error.description)") }
         } else {
-            repeat {
+            var made: DirectoryHandle?
+            runID = ""
+            for _ in 0..<100 where made == nil {
                 runID = RunID.generate()
-                runDir = runsDir + "/" + runID
-            } while mkdir(runDir, 0o755) != 0 && errno == EEXIST
+                if mkdirat(runs.fd, runID, 0o755) == 0 {
+                    do { made = try runs.subdirectory(runID) } catch { throw .io("run folder: \(error.description)") }
+                } else if errno != EEXIST {
+                    throw .io("cannot create the run folder \(runsDir)/\(runID): \(String(cString: strerror(errno)))")
+                }
+            }
+            guard let made else { throw .io("cannot find a free run id under \(runsDir)") }
+            runHandle = made
         }
-        var dirIsDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: runDir, isDirectory: &dirIsDir), dirIsDir.boolValue else {
-            throw .io("cannot create the run folder \(runDir)")
-        }
+        let runDir = runHandle.path
 
         // The child's environment: the rigor module on PYTHONPATH, the run's identity.
-        let helperDir = try PythonHelper.install(in: runsDir + "/.python")
+        let helperDir = try PythonHelper.install(in: runs)
         env["PYTHONPATH"] = helperDir + (env["PYTHONPATH"].map { $0.isEmpty ? "" : ":" + $0 } ?? "")
         env["RIGOR_EVENTS_FD"] = String(ChildProcess.childEventsFD)
         env["RIGOR_RUN_ID"] = runID
@@ -119,7 +127,7 @@ enum RunPreparation {
 
         var argv = request.command
         argv[0] = executable
-        var sandbox: String?
+        var sandbox: String? = request.guardNote
         if let wrapper = request.wrapper {
             do { argv = try wrapper.wrap(request.command, workingDirectory: cwd) } catch { throw .wrapperFailed("\(error)") }
             guard let w = argv.first, let wexe = ChildProcess.resolveExecutable(w, path: env["PATH"], cwd: cwd) else {
@@ -129,8 +137,9 @@ enum RunPreparation {
             sandbox = wrapper.summary
         }
 
+        let probes = ProbeRunner(wrapper: request.wrapper, untrustedRoots: [Workspace.absolute(cwd), experimentDir])
         let provenance = Provenance.collect(command: request.command, executable: executable, cwd: cwd, env: env,
-                                            gpus: gpus, gpusSource: gpusSource, cacheDir: runsDir)
+                                            gpus: gpus, gpusSource: gpusSource, cache: runs, probes: probes)
 
         let record = RunRecord(runID: runID, name: request.name, command: request.command, workingDirectory: cwd,
                                seed: request.seed, arm: request.arm, phase: request.phase, gpus: gpus,
@@ -157,23 +166,24 @@ enum RunPreparation {
             }
         } catch { throw .ledger(error) }
         if let why = outcome.refusal {
-            if request.runID == nil { try? FileManager.default.removeItem(atPath: runDir) }
+            if request.runID == nil { unlinkat(runs.fd, runID, AT_REMOVEDIR) }
             throw .budgetRefused(why)
         }
         let standing = outcome.standing
-        try RunRecordFile.write(record, to: runDir)
-        return PreparedRun(request: request, runID: runID, runDir: runDir, argv: argv, executable: executable,
+        try RunRecordFile.write(record, in: runHandle)
+        return PreparedRun(request: request, runID: runID, runDir: runDir, runHandle: runHandle, argv: argv, executable: executable,
                            environment: env, rules: rules, gpus: gpus, ledger: ledger, standing: standing, record: record)
     }
 }
 
 /// Reading and writing `runs/<run-id>/run.json`.
 public enum RunRecordFile {
-    /// Writes the record atomically as `<runDir>/run.json`.
-    public static func write(_ record: RunRecord, to runDir: String) throws(SupervisorError) {
+    /// Writes the record atomically as `run.json` in the run folder.
+    static func write(_ record: RunRecord, in runDir: DirectoryHandle) throws(SupervisorError) {
         do {
-            try AtomicFile.write(json: try encode(record), to: runDir + "/run.json")
-        } catch { throw .io("cannot write \(runDir)/run.json: \(error)") }
+            let json = try encode(record).serialized(pretty: true)
+            try runDir.writeAtomically("run.json", Array(json.utf8))
+        } catch { throw .io("cannot write \(runDir.path)/run.json: \(error)") }
     }
 
     /// The record as a JSON value with keys in a stable (sorted) order.

@@ -12,11 +12,18 @@ import Testing
         #expect(s.writeViolation(f.abs("results/exp-001-x/.rigor/guard-manifest.json")) != nil)
         #expect(s.writeViolation(f.abs("results/exp-000-old/metrics.json")) != nil)
         #expect(s.writeViolation(f.abs("results/exp-999/new.json")) != nil)
-        for r in ["RESEARCH_LOG.md", "QUESTIONS.md", "HANDOFF.md", "program_state.json", ".rigor/guard.yaml"] {
+        for r in ["RESEARCH_LOG.md", "QUESTIONS.md", "HANDOFF.md", "program_state.json", ".rigor/guard.yaml",
+                  ".claude/settings.json", "rigor.yaml"] {
             #expect(s.writeViolation(f.abs(r)) != nil, "\(r)")
         }
+        // Rigor's records: read-only to the child, outside the tamper manifest.
+        for r in ["results/exp-001-x/runs/r1/log.txt", "results/exp-001-x/ledger.jsonl", "results/exp-001-x/protocol-journal.jsonl",
+                  "results/exp-001-x/.protocol.lock"] {
+            #expect(s.writeViolation(f.abs(r)) != nil, "\(r)")
+        }
+        #expect(s.protected.filter(\.isRecord).count == 4)
         #expect(s.writeViolation(f.abs("results/exp-001-x/metrics.json")) == nil)
-        #expect(s.writeViolation(f.abs("results/exp-001-x/runs/r1/log.txt")) == nil)
+        #expect(s.writeViolation(f.abs("results/exp-001-x/notes.md")) == nil)
         #expect(s.writeViolation(f.abs("src/train.py")) == nil)
         #expect(s.writeViolation("/tmp/elsewhere") == nil)
         #expect(s.removeViolation(f.abs("results/exp-001-x")) != nil, "own results dir holds the frozen spec")

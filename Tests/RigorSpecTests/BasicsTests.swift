@@ -96,3 +96,14 @@ import Testing
 
     @Test func noUnitIsNil() { #expect(DurationText.seconds(in: "90") == nil) }
 }
+
+@Test func hmacMatchesRFC4231() {
+    // RFC 4231 test case 2.
+    let mac = HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+    #expect(HMACSHA256.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    // Test case 1: 20 bytes of 0x0b, "Hi There".
+    let mac1 = HMACSHA256.mac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8))
+    #expect(HMACSHA256.hex(mac1) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+    #expect(HMACSHA256.equal(mac, mac) && !HMACSHA256.equal(mac, mac1))
+}
+

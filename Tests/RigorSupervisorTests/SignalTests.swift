@@ -14,7 +14,7 @@ struct SignalTests {
         let pidfile = f.temp.path + "/pids"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepoPaths.rigorBinary)
-        process.arguments = ["exec", "--experiment", f.experimentDir, "--kill-grace", "2", "--",
+        process.arguments = ["exec", "--no-guard", "--experiment", f.experimentDir, "--kill-grace", "2", "--",
                              "python3", SupervisedFixture.script("hang_with_grandchild.py"), pidfile]
         process.currentDirectoryURL = URL(fileURLWithPath: f.temp.path)
         process.standardOutput = FileHandle.nullDevice

@@ -64,7 +64,7 @@ struct TerminalStatusLineTests {
         let f = SupervisedFixture()
         let capture = f.temp.path + "/terminal.bytes"
         let argv = ["/usr/bin/env", "python3", SupervisedFixture.script("pty_run.py"), capture, RepoPaths.rigorBinary,
-                    "exec", "--experiment", f.experimentDir, "--", "python3", SupervisedFixture.script("tty_child.py")]
+                    "exec", "--no-guard", "--experiment", f.experimentDir, "--", "python3", SupervisedFixture.script("tty_child.py")]
         let cwd = f.temp.path
         let r = try await offPool { try runProcess(argv, cwd: cwd, timeout: 120) }
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")

@@ -41,9 +41,9 @@ un_null=(); un_none=(); sup=(); start_plain=(); start_sup=()
 for i in 1 2 3 4 5; do
   un_none+=("$(timed env -u RIGOR_EVENTS_FD "$py" benchmarks/supervisor/emit.py "$N")")
   un_null+=("$(timed env RIGOR_EVENTS_FD=3 "$py" benchmarks/supervisor/emit.py "$N" 3>/dev/null)")
-  sup+=("$(timed "$rigor" exec --experiment "$exp" --json -- "$py" benchmarks/supervisor/emit.py "$N")")
+  sup+=("$(timed "$rigor" exec --no-guard --experiment "$exp" --json -- "$py" benchmarks/supervisor/emit.py "$N")")
   start_plain+=("$(timed env -u RIGOR_EVENTS_FD "$py" benchmarks/supervisor/emit.py 0)")
-  start_sup+=("$(timed "$rigor" exec --experiment "$exp" --json -- "$py" benchmarks/supervisor/emit.py 0)")
+  start_sup+=("$(timed "$rigor" exec --no-guard --experiment "$exp" --json -- "$py" benchmarks/supervisor/emit.py 0)")
 done
 a_none=$(printf '%s\n' "${un_none[@]}" | best)
 a_null=$(printf '%s\n' "${un_null[@]}" | best)
@@ -70,7 +70,7 @@ echo "== (b) abort latency (20 runs)"
 lat=()
 for i in $(seq 1 20); do
   out="$work/lat-$i"
-  "$rigor" exec --experiment "$exp" --abort 'isnan(loss)' -- "$py" Tests/RigorSupervisorTests/Scripts/abort_latency.py "$out" >/dev/null 2>&1 || true
+  "$rigor" exec --no-guard --experiment "$exp" --abort 'isnan(loss)' -- "$py" Tests/RigorSupervisorTests/Scripts/abort_latency.py "$out" >/dev/null 2>&1 || true
   lat+=("$(awk '{print $2}' "$out")")
 done
 printf '%s\n' "${lat[@]}" | python3 -c '
@@ -82,7 +82,7 @@ echo "== (b2) abort latency for an event inside a burst, sent by the helper's fl
 lat=()
 for i in $(seq 1 10); do
   out="$work/burst-$i"
-  "$rigor" exec --experiment "$exp" --abort 'loss > 50' -- "$py" benchmarks/supervisor/abort_in_burst.py "$out" >/dev/null 2>&1 || true
+  "$rigor" exec --no-guard --experiment "$exp" --abort 'loss > 50' -- "$py" benchmarks/supervisor/abort_in_burst.py "$out" >/dev/null 2>&1 || true
   lat+=("$(awk '{print $2}' "$out")")
 done
 printf '%s\n' "${lat[@]}" | python3 -c '

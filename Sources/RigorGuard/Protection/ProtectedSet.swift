@@ -10,6 +10,9 @@ public struct ProtectedEntry: Sendable, Equatable, Codable {
     /// Whether the path existed when the set was built (absent paths are watched for creation).
     public var exists: Bool
     public var isDirectory: Bool
+    /// A harness record (run folders, ledger, journal, lock): read-only to every sandboxed
+    /// child, but written by Rigor during the phase, so not part of the tamper manifest.
+    public var isRecord: Bool = false
 }
 
 /// The paths one experiment's RUN phase must never change, and those it may.
@@ -44,12 +47,12 @@ public struct ProtectedSet: Sendable, Equatable {
         let ownResults = workspace.resultsDir(forExperiment: exp)
 
         var entries: [ProtectedEntry] = []
-        func add(_ path: String, _ reason: String) {
+        func add(_ path: String, _ reason: String, record: Bool = false) {
             let p = PathResolution.resolve(path, relativeTo: root)
             guard !entries.contains(where: { $0.path == p }) else { return }
             var isDir: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: p, isDirectory: &isDir)
-            entries.append(ProtectedEntry(path: p, reason: reason, exists: exists, isDirectory: exists && isDir.boolValue))
+            entries.append(ProtectedEntry(path: p, reason: reason, exists: exists, isDirectory: exists && isDir.boolValue, isRecord: record))
         }
         add(spec, "the experiment spec")
         add(workspace.experimentsDir, "experiments dir (no new, renamed or edited specs)")
@@ -65,6 +68,13 @@ public struct ProtectedSet: Sendable, Equatable {
             for name in Workspace.readOwnedFiles { add(dir + "/" + name, "owned by the READ step") }
         }
         add(root + "/.rigor", "Rigor configuration (guard.yaml)")
+        for dir in Set([root, base]).sorted() {
+            add(dir + "/.claude/settings.json", "Claude Code settings (register Rigor's hook)")
+            add(dir + "/rigor.yaml", "Rigor's workspace configuration")
+        }
+        for name in HarnessRecords.folders + HarnessRecords.files where name != ".rigor" {
+            add(ownResults + "/" + name, "Rigor's records (written only by the harness)", record: true)
+        }
         for p in config.protect { add(p, "protected by .rigor/guard.yaml") }
 
         var writable = [root, PathResolution.resolve(ownResults, relativeTo: root)]

@@ -1,4 +1,5 @@
 import Foundation
+import RigorBasics
 import Synchronization
 
 /// How protection is enforced for a run; recorded as `guard_mode` in config.json.
@@ -44,18 +45,19 @@ public struct GuardProbe: Sendable, Equatable {
     }
 
     static func run(environment: [String: String]) -> GuardProbe {
-        let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let candidates = searchPath.split(separator: ":").map { "\($0)/bwrap" }
-        guard let bwrap = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return GuardProbe(mode: .chmodFallback, bwrapPath: nil, detail: "bwrap not found on PATH (Debian package `bubblewrap`)")
+        // Only a system bwrap that only root can replace: Rigor runs it outside any sandbox.
+        guard let bwrap = TrustedExecutable.resolve("bwrap") else {
+            return GuardProbe(mode: .chmodFallback, bwrapPath: nil, detail: "no trusted bwrap in \(TrustedExecutable.systemDirectories.joined(separator: ":")) (Debian package `bubblewrap`)")
         }
         let argv = [bwrap, "--die-with-parent", "--unshare-pid", "--new-session", "--cap-drop", "ALL",
-                    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--", "/bin/true"]
-        let result = ChildProcess.runCapturing(argv, timeoutSeconds: 20)
-        if result.status == 0 {
+                    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--", "/bin/true"]
+        let result = CapturedCommand.run(argv, environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)
+        if let result, result.status == 0 {
             return GuardProbe(mode: .bubblewrap, bwrapPath: bwrap, detail: "bubblewrap at \(bwrap) started a test sandbox")
         }
-        let why = result.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
+        let firstLine: String? = result?.stderrText.split(separator: "\n").first.map(String.init)
+        let status: String = result?.status.map { String($0) } ?? "unknown"
+        let why = firstLine ?? "exit status \(status)"
         return GuardProbe(mode: .chmodFallback, bwrapPath: nil, detail: "bwrap at \(bwrap) cannot start a sandbox here: \(why)")
     }
 }

@@ -1,58 +1,136 @@
 import Foundation
 import RigorBasics
+import Synchronization
 
 /// Runs commands with the protected set mounted read-only by the kernel (bubblewrap).
 ///
-/// Layout inside: the whole filesystem read-only as the child sees it, `/dev` and a fresh
-/// `/proc` (own PID namespace), then writable binds (workspace, own results, temp dirs, user
-/// additions) and read-only binds over every existing protected path, applied shallow to deep
-/// so the longest path wins, exactly as `ProtectedSet.protectingEntry` decides. All
-/// capabilities are dropped (a root child cannot remount), `--new-session` detaches it from
-/// the terminal, `--die-with-parent` ends the tree with Rigor.
+/// Layout inside: the whole filesystem read-only as the child sees it, a private `/dev` (with
+/// its own `/dev/shm`), a fresh `/proc` (own PID namespace), private empty `/tmp` and
+/// `/var/tmp` (tmpfs) with a private `HOME` in `/tmp/home`; then writable binds (workspace,
+/// own results, `writable:` additions) and read-only binds over every existing protected path
+/// and harness record, applied shallow to deep so the longest path wins, exactly as
+/// `ProtectedSet.protectingEntry` decides; last, Rigor's trusted store is covered by an empty
+/// read-only tmpfs. All capabilities are dropped (a root child cannot remount),
+/// `--new-session` detaches it from the terminal, `--die-with-parent` ends the tree with
+/// Rigor, and when the command ends the PID namespace ends every process it started.
 public struct Sandbox: LaunchWrapper {
     public let set: ProtectedSet
     public let bwrapPath: String
-    /// Temp dirs kept writable (they are not part of the workspace).
-    public static let systemWritable = ["/tmp", "/var/tmp", "/dev/shm"]
+    public let store: TrustedStore
+    /// The private home inside the sandbox.
+    public static let privateHome = "/tmp/home"
+    /// Temp folders replaced by private empty ones inside.
+    public static let privateTemp = ["/tmp", "/var/tmp"]
 
-    public init(set: ProtectedSet, bwrapPath: String) {
+    public init(set: ProtectedSet, bwrapPath: String, store: TrustedStore = .current()) {
         self.set = set
         self.bwrapPath = bwrapPath
+        self.store = store
     }
 
     public var summary: String {
-        "bubblewrap: \(set.protected.filter(\.exists).count) read-only paths, \(writablePaths.count) writable"
+        "bubblewrap: \(set.protected.filter(\.exists).count) read-only paths, \(writablePaths.count) writable, private HOME and temp folders"
     }
 
     var writablePaths: [String] {
-        var home: [String] = []
-        if let h = ProcessInfo.processInfo.environment["HOME"], FileManager.default.fileExists(atPath: h) {
-            home = [PathResolution.resolve(h, relativeTo: "/")]
-        }
-        let all = Self.systemWritable.map { PathResolution.resolve($0, relativeTo: "/") } + home + set.writable
         var seen = Set<String>()
-        return all.filter { FileManager.default.fileExists(atPath: $0) && seen.insert($0).inserted }
+        return set.writable.filter { FileManager.default.fileExists(atPath: $0) && seen.insert($0).inserted }
+    }
+
+    /// Whether the real HOME was made writable by `writable:` in guard.yaml (then it stays HOME).
+    var realHomeWritable: String? {
+        guard let h = ProcessInfo.processInfo.environment["HOME"], h.hasPrefix("/") else { return nil }
+        let home = PathResolution.resolve(h, relativeTo: "/")
+        return writablePaths.contains(home) ? home : nil
     }
 
     /// The bwrap arguments before `--` (exposed for tests and `rigor guard show`).
-    public func bwrapArguments(workingDirectory: String) -> [String] {
+    public func bwrapArguments(workingDirectory: String, extraReadOnly: [String] = []) -> [String] {
         var args = ["--die-with-parent", "--unshare-pid", "--new-session", "--cap-drop", "ALL",
                     "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        for t in Self.privateTemp { args += ["--tmpfs", t] }
+        args += ["--dir", Self.privateHome]
         var binds: [(path: String, writable: Bool)] = writablePaths.map { ($0, true) }
         binds += set.protected.filter(\.exists).map { ($0.path, false) }
+        // Programs and files under a private temp folder (a build or a venv in /tmp) stay visible, read-only.
+        binds += extraReadOnly.filter { p in Self.privateTemp.contains { PathResolution.isWithin(p, $0) } && FileManager.default.fileExists(atPath: p) }
+            .map { ($0, false) }
         // Shallow first; at equal depth writable first so a protected path of the same depth wins.
         binds.sort { a, b in
             let da = a.path.split(separator: "/").count, db = b.path.split(separator: "/").count
             return da != db ? da < db : (a.writable && !b.writable)
         }
-        // A protected HOME/tmp ancestor (e.g. workspace under /tmp) stays correct: deeper binds come later.
-        for b in binds { args += [b.writable ? "--bind" : "--ro-bind", b.path, b.path] }
+        var bound = Set<String>()
+        for b in binds where bound.insert((b.writable ? "w:" : "r:") + b.path).inserted {
+            args += [b.writable ? "--bind" : "--ro-bind", b.path, b.path]
+        }
+        args += hideStore()
         args += ["--chdir", workingDirectory]
+        args += ["--setenv", "HOME", realHomeWritable ?? Self.privateHome, "--setenv", "TMPDIR", "/tmp"]
+        for v in ["XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"] { args += ["--unsetenv", v] }
         args += ["--setenv", "RIGOR_GUARD_MODE", GuardMode.bubblewrap.rawValue]
         return args
     }
 
-    public func wrap(_ argv: [String], workingDirectory: String) throws -> [String] {
-        [bwrapPath] + bwrapArguments(workingDirectory: PathResolution.resolve(workingDirectory, relativeTo: "/")) + ["--"] + argv
+    /// Covers the trusted store with an empty read-only tmpfs (the key and the trusted
+    /// manifests are neither readable nor writable inside).
+    func hideStore() -> [String] {
+        ["--tmpfs", store.root, "--remount-ro", store.root]
     }
+
+    public func wrap(_ argv: [String], workingDirectory: String) throws -> [String] {
+        var extra = [CommandLine.arguments.first.map { ($0 as NSString).resolvingSymlinksInPath }].compactMap { $0 }
+        extra = extra.map { ($0 as NSString).deletingLastPathComponent }
+        if let program = argv.first, program.hasPrefix("/") { extra.append((program as NSString).deletingLastPathComponent) }
+        return [bwrapPath] + bwrapArguments(workingDirectory: PathResolution.resolve(workingDirectory, relativeTo: "/"), extraReadOnly: extra) + ["--"] + argv
+    }
+
+    /// A probe sandbox: everything read-only, no network, private temp, Rigor's store hidden.
+    public func wrapProbe(_ argv: [String]) -> [String]? {
+        var args = [bwrapPath, "--die-with-parent", "--unshare-pid", "--unshare-net", "--new-session", "--cap-drop", "ALL",
+                    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        for t in Self.privateTemp { args += ["--tmpfs", t] }
+        // The workspace (and the probed program) stay visible, read-only, when they live in a temp folder.
+        var visible = writablePaths
+        if let program = argv.first, program.hasPrefix("/") { visible.append((program as NSString).deletingLastPathComponent) }
+        for p in visible where Self.privateTemp.contains(where: { PathResolution.isWithin(p, $0) }) && FileManager.default.fileExists(atPath: p) {
+            args += ["--ro-bind", p, p]
+        }
+        args += hideStore()
+        args += ["--chdir", "/", "--"]
+        return args + argv
+    }
+}
+
+/// The fallback's containment: `unshare --pid --fork --kill-child`, so that no
+/// process of a run outlives it even without bubblewrap (used when it works here). The host's
+/// /proc stays mounted, so `SandboxDetection` still sees the run's ancestry from inside.
+public struct PIDNamespaceWrapper: LaunchWrapper {
+    public let unsharePath: String
+
+    public var summary: String { "pid namespace (unshare); protected paths NOT kernel-protected (chmod fallback)" }
+
+    public func wrap(_ argv: [String], workingDirectory: String) throws -> [String] {
+        [unsharePath, "--pid", "--fork", "--kill-child", "--"] + argv
+    }
+
+    public func wrapProbe(_ argv: [String]) -> [String]? { nil }
+
+    /// The wrapper when `unshare` is a trusted system program that can make a PID namespace here.
+    public static func current() -> PIDNamespaceWrapper? {
+        cache.withLock { cached in
+            if let cached { return cached.wrapper }
+            var found: PIDNamespaceWrapper?
+            if let path = TrustedExecutable.resolve("unshare"),
+               let out = CapturedCommand.run([path, "--pid", "--fork", "--kill-child", "--", "/bin/true"],
+                                             environment: TrustedExecutable.scrubbedEnvironment(), timeout: 10), out.status == 0 {
+                found = PIDNamespaceWrapper(unsharePath: path)
+            }
+            cached = Probe(wrapper: found)
+            return found
+        }
+    }
+
+    struct Probe: Sendable { var wrapper: PIDNamespaceWrapper? }
+    static let cache = Mutex<Probe?>(nil)
 }

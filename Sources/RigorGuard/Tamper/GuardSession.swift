@@ -6,48 +6,53 @@ import Glibc
 import Darwin
 #endif
 
-/// One guarded phase: manifest + snapshot before, sandbox (or chmod fallback) during,
-/// verify + restore + record after.
+/// One guarded phase: manifest + snapshot before (in the trusted store), sandbox (or chmod
+/// fallback) during, verify + restore + record after.
 public struct GuardSession: Sendable {
     public let set: ProtectedSet
     public let probe: GuardProbe
     public let manifest: Manifest
     public let phase: String
+    public let state: GuardState
     /// Original modes of files made 0444 / dirs 0555 by the fallback (restored by `end`).
     let fallbackModes: [String: UInt32]
     /// Changes found (and restored) against the manifest of an earlier session that never ended.
     public let priorEvents: [TamperEvent]
 
-    /// Present while a session is open; found at `begin` it means the last session died unverified.
-    public static func openMarkerPath(for set: ProtectedSet) -> String { set.stateDir + "/session-open" }
+    static let openMarkerName = "session-open"
 
-    /// The launch wrapper for the phase's commands: the bubblewrap sandbox, or nil in fallback mode.
+    /// The launch wrapper for the phase's commands: the bubblewrap sandbox, or in fallback mode
+    /// a PID namespace of its own (`unshare`) when one can be made, so no process outlives its run.
     public var wrapper: (any LaunchWrapper)? {
-        guard probe.mode == .bubblewrap, let bwrap = probe.bwrapPath else { return nil }
-        return Sandbox(set: set, bwrapPath: bwrap)
+        if probe.mode == .bubblewrap, let bwrap = probe.bwrapPath { return Sandbox(set: set, bwrapPath: bwrap, store: state.store) }
+        return PIDNamespaceWrapper.current()
     }
 
-    /// Takes the manifest and snapshot (stored in `results/<exp>/.rigor/`), and in fallback
-    /// mode chmods the protected files 0444 — printing the loud warning on stderr.
-    public static func begin(set: ProtectedSet, probe: GuardProbe = .current(), phase: String) throws(GuardError) -> GuardSession {
-        do { try FileManager.default.createDirectory(atPath: set.stateDir, withIntermediateDirectories: true) } catch {
-            throw .io(path: set.stateDir, reason: "cannot create guard state dir: \(error)")
-        }
+    /// Takes the manifest and snapshot, and in fallback mode chmods the protected files 0444 —
+    /// printing the loud warning on stderr. Refused inside a sandbox or a guarded run.
+    public static func begin(set: ProtectedSet, probe: GuardProbe = .current(), phase: String,
+                             store: TrustedStore = .current()) throws(GuardError) -> GuardSession {
+        try SandboxDetection.requireOutside("starting a guard session", store: store)
+        try HarnessRecords.prepare(set)
+        let state = try GuardState(set: set, store: store)
         // An earlier session that died (kill -9) never verified: check against its manifest first,
         // so nothing it let through is folded into the new manifest.
         var prior: [TamperEvent] = []
-        let marker = openMarkerPath(for: set)
-        let manifestPath = Manifest.path(for: set)
-        if FileManager.default.fileExists(atPath: marker), FileManager.default.fileExists(atPath: manifestPath) {
-            let old = try Manifest.read(from: manifestPath)
-            prior = try TamperCheck.verifyAndRestore(old, set: set, phase: phase + " (resume check)")
+        let marker = (try? state.dir.openReading(openMarkerName)) ?? nil
+        if let marker {
+            close(marker)
+            if state.hasManifest {
+                prior = try TamperCheck.verifyAndRestore(try state.manifest(), state: state, phase: phase + " (resume check)")
+            }
         }
-        do { try AtomicFile.write("\(getpid())\n", to: marker) } catch {
-            throw .io(path: marker, reason: "cannot write the session marker: \(error)")
+        do { try state.dir.writeAtomically(openMarkerName, Array("\(getpid())\n".utf8), mode: 0o600) } catch {
+            throw .io(path: state.dir.path + "/" + openMarkerName, reason: "cannot write the session marker: \(error)")
         }
-        // The state dir now exists: rebuild so the sandbox binds it read-only.
+        try SessionMarkers.add(store: store)
+        // The state dir and records now exist: rebuild so the sandbox binds them read-only.
         let set = try ProtectedSet.make(specPath: set.specPath, config: set.config)
-        let manifest = try Manifest.record(set, mode: probe.mode)
+        let fresh = try GuardState(set: set, store: store)
+        let manifest = try fresh.record(mode: probe.mode)
         var modes: [String: UInt32] = [:]
         if let warning = probe.warning {
             FileHandle.standardError.write(Data((warning + "\n").utf8))
@@ -57,11 +62,11 @@ public struct GuardSession: Sendable {
                 if chmod(abs, locked) == 0 { modes[abs] = e.mode }
             }
         }
-        return GuardSession(set: set, probe: probe, manifest: manifest, phase: phase, fallbackModes: modes, priorEvents: prior)
+        return GuardSession(set: set, probe: probe, manifest: manifest, phase: phase, state: fresh, fallbackModes: modes, priorEvents: prior)
     }
 
-    /// Undoes the fallback chmods, verifies against the manifest held in memory, restores and
-    /// records. Returns the tamper events (empty when nothing changed).
+    /// Undoes the fallback chmods, verifies against the manifest held in memory (the one taken
+    /// at `begin`), restores and records. Returns the tamper events (empty when nothing changed).
     public func end(restore: Bool = true) throws(GuardError) -> [TamperEvent] {
         for (path, mode) in fallbackModes {
             var st = stat()
@@ -71,8 +76,12 @@ public struct GuardSession: Sendable {
                 if UInt32(st.st_mode) & 0o7777 == locked { _ = chmod(path, mode_t(mode)) }
             }
         }
-        let events = try TamperCheck.verifyAndRestore(manifest, set: set, phase: phase, restore: restore)
-        unlink(GuardSession.openMarkerPath(for: set))
+        let events = try TamperCheck.verifyAndRestore(manifest, state: state, phase: phase, restore: restore)
+        // The manifest taken at `begin` stays the truth: whatever was recorded in the store during
+        // the phase (a re-baseline by the guarded party in fallback mode) is overwritten.
+        try state.write(manifest)
+        unlinkat(state.dir.fd, Self.openMarkerName, 0)
+        SessionMarkers.remove(store: state.store)
         return events
     }
 

@@ -31,14 +31,15 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var guardMode: GuardMode
     public var entries: [ManifestEntry]
 
-    /// `results/<exp>/.rigor/guard-manifest.json`.
+    /// `results/<exp>/.rigor/guard-manifest.json`: the workspace copy (the trusted one is in
+    /// the `TrustedStore`, see `GuardState`).
     public static func path(for set: ProtectedSet) -> String { set.stateDir + "/guard-manifest.json" }
 
     /// Walks the protected set (never following symlinks, skipping writable carve-outs and
     /// Rigor's own state dir) and hashes every file.
     public static func take(_ set: ProtectedSet, mode: GuardMode) throws(GuardError) -> Manifest {
         var byPath: [String: ManifestEntry] = [:]
-        for e in set.protected where !PathResolution.isWithin(e.path, set.stateDir) {
+        for e in set.protected where !PathResolution.isWithin(e.path, set.stateDir) && !e.isRecord {
             try walk(e.path, set: set, into: &byPath)
         }
         let entries = byPath.values.sorted { $0.path < $1.path }
@@ -49,7 +50,7 @@ public struct Manifest: Sendable, Codable, Equatable {
     static func walk(_ abs: String, set: ProtectedSet, into out: inout [String: ManifestEntry]) throws(GuardError) {
         let rel = PathResolution.relative(abs, to: set.workspace.root)
         guard out[rel] == nil else { return }
-        guard set.protectingEntry(of: abs) != nil, !PathResolution.isWithin(abs, set.stateDir) else { return }
+        guard let entry = set.protectingEntry(of: abs), !entry.isRecord, !PathResolution.isWithin(abs, set.stateDir) else { return }
         var st = stat()
         guard lstat(abs, &st) == 0 else {
             if errno == ENOENT || errno == ENOTDIR {
@@ -82,23 +83,6 @@ public struct Manifest: Sendable, Codable, Equatable {
     /// Absolute path of an entry.
     public func absolute(_ entry: ManifestEntry) -> String {
         entry.path.hasPrefix("/") ? entry.path : (entry.path == "." ? workspaceRoot : workspaceRoot + "/" + entry.path)
-    }
-
-    /// Writes the manifest atomically.
-    public func write(to path: String) throws(GuardError) {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { try AtomicFile.write(try enc.encode(self), to: path) } catch { throw .io(path: path, reason: "\(error)") }
-    }
-
-    /// Reads a stored manifest.
-    public static func read(from path: String) throws(GuardError) -> Manifest {
-        guard FileManager.default.fileExists(atPath: path) else { throw .manifestMissing(path: path) }
-        let data: Data
-        do { data = try TextFile.readBytes(path, limit: 256 << 20) } catch { throw .badManifest(path: path, reason: error.description) }
-        do { return try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw .badManifest(path: path, reason: "\(error)")
-        }
     }
 }
 

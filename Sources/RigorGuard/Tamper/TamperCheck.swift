@@ -60,16 +60,17 @@ public enum TamperCheck {
         return events.sorted { $0.path < $1.path }
     }
 
-    /// Verifies, restores every change it can, appends each event to `tamper.jsonl`, and
-    /// returns the events (with `restored` filled in).
-    public static func verifyAndRestore(_ manifest: Manifest, set: ProtectedSet, phase: String, restore: Bool = true) throws(GuardError) -> [TamperEvent] {
+    /// Verifies against the trusted manifest, restores every change it can from the trusted
+    /// snapshot, appends each event to the tamper record, and returns the events (with
+    /// `restored` filled in). A workspace copy of the manifest that differs is an event too.
+    public static func verifyAndRestore(_ manifest: Manifest, state: GuardState, phase: String, restore: Bool = true) throws(GuardError) -> [TamperEvent] {
+        let set = state.set
         var events = try compare(manifest, set: set)
-        guard !events.isEmpty else { return [] }
-        if restore {
+        if restore, !events.isEmpty {
             let stamp = Timestamp.now().replacingOccurrences(of: ":", with: "") + "-\(getpid())"
-            let quarantine = set.stateDir + "/quarantine/" + stamp
             var byPath: [String: ManifestEntry] = [:]
             for e in manifest.entries { byPath[e.path] = e }
+            let restorer = Restorer(state: state, quarantineStamp: stamp)
             // Removals first (deepest first), then re-creations (shallowest first).
             let order = events.indices.sorted { a, b in
                 let ra = events[a].change == .added ? 0 : 1, rb = events[b].change == .added ? 0 : 1
@@ -78,95 +79,31 @@ public enum TamperCheck {
                 return ra == 0 ? da > db : da < db
             }
             for i in order {
-                let (ok, how) = restoreOne(events[i], expected: byPath[events[i].path], manifest: manifest, set: set, quarantine: quarantine)
+                let (ok, how) = restorer.restore(events[i], expected: byPath[events[i].path])
                 events[i].restored = ok
                 events[i].restoreDetail = how
             }
         } else {
             for i in events.indices { events[i].restoreDetail = "not restored (verify --no-restore)" }
         }
-        try record(events, phase: phase, set: set)
+        if let copy = state.checkWorkspaceCopy(manifest, restore: restore) { events.append(copy) }
+        events.sort { $0.path < $1.path }
+        try record(events, phase: phase, state: state)
         return events
     }
 
-    static func restoreOne(_ e: TamperEvent, expected: ManifestEntry?, manifest: Manifest, set: ProtectedSet, quarantine: String) -> (Bool, String) {
-        let abs = e.path.hasPrefix("/") ? e.path : set.workspace.root + "/" + e.path
-        let fm = FileManager.default
-        // Whatever is there now and should not be goes to quarantine, never deleted.
-        func moveAside() -> String? {
-            var st = stat()
-            guard lstat(abs, &st) == 0 else { return nil }
-            let name = quarantine + "/" + e.path.replacingOccurrences(of: "/", with: "__")
-            var dest = name
-            var n = 1
-            while fm.fileExists(atPath: dest) || (try? fm.destinationOfSymbolicLink(atPath: dest)) != nil { n += 1; dest = name + ".\(n)" }
-            do { try fm.createDirectory(atPath: quarantine, withIntermediateDirectories: true) } catch {
-                return "could not create the quarantine folder \(quarantine)"
-            }
-            if rename(abs, dest) != 0 { return "could not move aside to \(dest): \(String(cString: strerror(errno)))" }
-            return nil
-        }
-        guard let want = expected, want.kind != .absent else {
-            if let err = moveAside() { return (false, err) }
-            return (true, "moved to \(PathResolution.relative(quarantine, to: set.workspace.root))")
-        }
-        switch e.change {
-        case .modeChanged:
-            return chmod(abs, mode_t(want.mode)) == 0 ? (true, "mode set back to \(octal(want.mode))")
-                : (false, "chmod failed: \(String(cString: strerror(errno)))")
-        default: break
-        }
-        if e.change == .typeChanged || (e.change == .modified && want.kind == .symlink) {
-            if let err = moveAside() { return (false, err) }
-        }
-        switch want.kind {
-        case .directory:
-            do { try fm.createDirectory(atPath: abs, withIntermediateDirectories: true) } catch { return (false, "cannot recreate directory: \(error)") }
-            _ = chmod(abs, mode_t(want.mode))
-            return (true, "directory recreated")
-        case .symlink:
-            guard let target = want.linkTarget else { return (false, "symlink target unknown") }
-            try? fm.createDirectory(atPath: (abs as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            return symlink(target, abs) == 0 ? (true, "symlink recreated") : (false, "cannot recreate symlink: \(String(cString: strerror(errno)))")
-        case .file:
-            guard want.snapshotted == true, let sha = want.sha256 else {
-                return (false, "not restorable: the file was over the snapshot size limits")
-            }
-            let blob = Snapshot.directory(for: set) + "/" + sha
-            guard (try? SHA256.hex(fileAt: blob)) == sha else { return (false, "not restorable: the snapshot copy is missing or altered") }
-            do {
-                try fm.createDirectory(atPath: (abs as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                if e.change == .modified {
-                    // Keep the tampered bytes as evidence.
-                    if let err = moveAside() { return (false, err) }
-                }
-                try Snapshot.copyFile(from: blob, to: abs, mode: mode_t(want.mode))
-                _ = chmod(abs, mode_t(want.mode))
-            } catch { return (false, "copy back failed: \(error)") }
-            return (true, "restored from the snapshot")
-        case .absent, .other:
-            return (false, "cannot restore a \(want.kind.rawValue)")
-        }
-    }
-
-    /// Appends events to `results/<exp>/.rigor/tamper.jsonl` (O_APPEND, fsync).
-    static func record(_ events: [TamperEvent], phase: String, set: ProtectedSet) throws(GuardError) {
-        let path = tamperLogPath(for: set)
-        try? FileManager.default.createDirectory(atPath: set.stateDir, withIntermediateDirectories: true)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot append: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+    /// Appends events to the tamper record (trusted store, and the workspace copy).
+    static func record(_ events: [TamperEvent], phase: String, state: GuardState) throws(GuardError) {
         let time = Timestamp.now()
-        for e in events {
+        let lines: [[UInt8]] = events.map { e in
             let line: JSONValue = .object(JSONObject([
                 ("time", .string(time)), ("phase", .string(phase)), ("path", .string(e.path)),
                 ("change", .string(e.change.rawValue)), ("detail", .string(e.detail)),
                 ("restored", .bool(e.restored)), ("restore_detail", .string(e.restoreDetail)),
             ]))
-            let data = Array((line.serialized(pretty: false) + "\n").utf8)
-            _ = data.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+            return Array((line.serialized(pretty: false) + "\n").utf8)
         }
-        fsync(fd)
+        try state.recordEvents(lines)
     }
 
     public static func tamperLogPath(for set: ProtectedSet) -> String { set.stateDir + "/tamper.jsonl" }

@@ -1,4 +1,5 @@
 import Foundation
+import RigorBasics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,8 +16,10 @@ public final class ExperimentLock: Sendable {
     /// Takes the lock or throws `.locked` with the holder's pid.
     public init(resultsDir: String) throws(ProtocolError) {
         path = resultsDir + "/" + ExperimentLock.fileName
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        let descriptor: Int32
+        do { descriptor = try DirectoryHandle.open(resultsDir).openRegular(ExperimentLock.fileName, flags: O_RDWR | O_CREAT) } catch {
+            throw .io(path: path, reason: error.description)
+        }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
             let reason = String(cString: strerror(errno))

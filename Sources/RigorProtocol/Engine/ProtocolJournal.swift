@@ -18,11 +18,15 @@ public final class ProtocolJournal: Sendable {
     /// Opens (creating) the journal for appending.
     public init(resultsDir: String) throws(ProtocolError) {
         path = resultsDir + "/" + ProtocolJournal.fileName
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        let descriptor: Int32
+        do { descriptor = try DirectoryHandle.open(resultsDir).openAppending(ProtocolJournal.fileName) } catch {
+            throw .io(path: path, reason: error.description)
+        }
         fd = Mutex(descriptor)
         // A kill in the middle of a write leaves a line without its newline: end it so the next entry starts clean.
-        if let data = FileManager.default.contents(atPath: path), let last = data.last, last != UInt8(ascii: "\n") {
+        var last: UInt8 = 0
+        let size = lseek(descriptor, 0, SEEK_END)
+        if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
             _ = "\n".withCString { Foundation.write(descriptor, $0, 1) }
         }
     }

@@ -1,0 +1,28 @@
+import Foundation
+import RigorBasics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The records Rigor keeps in an experiment's results folder and only Rigor writes: run
+/// folders, the budget ledger, the protocol journal, the experiment lock, guard state. They
+/// are created before any sandboxed child runs (a path must exist to be mounted read-only),
+/// each created fresh or opened without following links, never through something a child
+/// could have planted there.
+public enum HarnessRecords {
+    /// Folders, relative to the experiment's results folder.
+    public static let folders = ["runs", ".rigor"]
+    /// Files, relative to the experiment's results folder.
+    public static let files = ["ledger.jsonl", "protocol-journal.jsonl", ".protocol.lock"]
+
+    /// Creates the records that are missing (empty files, folders) in `set.experimentResultsDir`.
+    public static func prepare(_ set: ProtectedSet) throws(GuardError) {
+        do {
+            let dir = try DirectoryHandle.openCreating(set.experimentResultsDir)
+            for f in folders { _ = try dir.subdirectory(f, create: true) }
+            for f in files { close(try dir.openRegular(f, flags: O_RDWR | O_CREAT)) }
+        } catch { throw .io(path: set.experimentResultsDir, reason: "cannot prepare Rigor's records: \(error.description)") }
+    }
+}

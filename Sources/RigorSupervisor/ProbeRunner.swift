@@ -1,0 +1,46 @@
+import Foundation
+import RigorBasics
+
+/// Runs the programs provenance needs facts from (git, the run's Python, nvidia-smi). They
+/// run outside the run's sandbox, so they are hostile-input aware (docs/guard.md, threat model):
+/// - with a sandbox wrapper, every probe runs inside a read-only sandbox of its own (no
+///   writable path, no network, Rigor's state hidden), so code a child planted (a git
+///   fsmonitor, a shadowing `python3`, a `json.py`) can run but change nothing;
+/// - without one (chmod fallback, `--no-guard`), only trusted executables run: system
+///   programs, or an interpreter outside the workspace and results dir owned by root and not
+///   group/world-writable; git's diff (which can run workspace-configured filters) is skipped.
+/// Always: a scrubbed environment, `/` as working directory, a timeout.
+struct ProbeRunner: Sendable {
+    var wrapper: (any LaunchWrapper)?
+    /// Directories a sandboxed child can write (workspace, results dir).
+    var untrustedRoots: [String]
+
+    /// Whether probes run in a sandbox of their own.
+    var sandboxed: Bool { wrapper?.wrapProbe(["/bin/true"]) != nil }
+
+    /// Output of a probe, or nil when it cannot run safely here (or could not be started).
+    func run(_ argv: [String], environment: [String: String] = [:], limit: Int = 1 << 20, timeout: Double = 30,
+             sink: ((UnsafeRawBufferPointer) -> Void)? = nil) -> CapturedCommand.Output? {
+        guard let program = argv.first, let trusted = executable(program) else { return nil }
+        var full = argv
+        full[0] = trusted
+        let env = TrustedExecutable.scrubbedEnvironment(adding: environment)
+        if let wrapper, let wrapped = wrapper.wrapProbe(full) {
+            guard let bwrap = wrapped.first, TrustedExecutable.isTrusted(bwrap) else { return nil }
+            return CapturedCommand.run(wrapped, cwd: "/", environment: env, limit: limit, timeout: timeout, sink: sink)
+        }
+        return CapturedCommand.run(full, cwd: "/", environment: env, limit: limit, timeout: timeout, sink: sink)
+    }
+
+    /// The program to run: a trusted system program, or (an interpreter given by path) one that
+    /// lies outside every untrusted root and only root can replace. In a probe sandbox any
+    /// existing program may run, since it can change nothing.
+    func executable(_ program: String) -> String? {
+        if let system = TrustedExecutable.resolve(program) { return system }
+        guard program.hasPrefix("/"), FileManager.default.isExecutableFile(atPath: program) else { return nil }
+        if sandboxed { return program }
+        let real = (program as NSString).resolvingSymlinksInPath
+        if untrustedRoots.contains(where: { real == $0 || real.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { return nil }
+        return TrustedExecutable.isTrusted(program) ? program : nil
+    }
+}
