@@ -82,8 +82,7 @@ ATTEMPTS = [
     _a("sort -o", "sort --output=QUESTIONS.md /etc/hostname"),
     _a("curl -o", "curl -s -o RESEARCH_LOG.md file:///etc/hostname"),
     _a("curl -o", "curl file:///etc/hostname --output results/exp-001-x/spec.md"),
-    _a("curl -T file://", "curl -T /etc/hostname file://$PWD/experiments/exp-001-x.md", False,
-       "the upload URL is computed ($PWD); the kernel stops the write"),
+    _a("curl -T file://", "curl -T /etc/hostname file://$PWD/experiments/exp-001-x.md"),
     _a("find -fprint", "find src -fprint experiments/exp-001-x.md"),
     _a("find -fprintf", "find . -maxdepth 0 -fprintf HANDOFF.md 'x'"),
     _a("ex", "ex -sc '%s/a/b/|wq' experiments/exp-001-x.md"),
@@ -107,6 +106,8 @@ ATTEMPTS = [
     _a("cd -", "cd experiments && cd /tmp && cd - && echo x > exp-001-x.md"),
     _a("pushd", "pushd results/exp-001-x && echo x > spec.md"),
     _a("popd", "pushd experiments && pushd /tmp && popd && rm -f exp-001-x.md"),
+    _a("computed folder", "echo x > $(pwd)/RESEARCH_LOG.md"),
+    _a("computed folder", "cp /etc/hostname \"$D\"/experiments/exp-001-x.md"),
     _a("computed cd", "cd \"$(dirname src/spec-link.md)\"/../experiments && echo x > exp-001-x.md"),
     # Globs and brace expansion in redirect targets.
     _a("glob redirect", "echo x > experiments/*.md"),

@@ -4,7 +4,8 @@ import RigorTestSupport
 import Testing
 
 /// The red-team gap classes (redteam/policy_attempts.py holds the full data): one or more
-/// representative commands per class through `CommandPolicy`, and tool inputs through the hook.
+/// representative commands per class (run through `CommandPolicy` by `CommandPolicyTests`'
+/// table tests), and tool inputs through the hook.
 @Suite struct PolicyGapTests {
     let f = GuardFixture()
     func policy() throws -> CommandPolicy { try CommandPolicy.load(oracle: try f.set(), workspaceRoot: f.root) }
@@ -59,6 +60,8 @@ import Testing
         ("pushd results/exp-001-x && echo x > spec.md", "redirect-to-protected"),
         ("pushd experiments && pushd /tmp && popd && rm -f exp-001-x.md", "remove-protected"),
         ("cd \"$(dirname x)\" && echo x > exp-001-x.md", "cannot-analyse"),
+        ("echo x > $(pwd)/RESEARCH_LOG.md", "cannot-analyse"),
+        ("curl -T /etc/hostname file://$PWD/experiments/exp-001-x.md", "write-to-protected"),
         ("echo x > experiments/*.md", "redirect-to-protected"),
         ("echo x >> RESEARCH_LOG.m?", "redirect-to-protected"),
         ("echo x > {RESEARCH_LOG,notes}.md", "redirect-to-protected"),
@@ -68,12 +71,6 @@ import Testing
         ("rigor guard verify experiments/exp-001-x.md --no-restore", "rigor-harness-only"),
         ("echo '{}' >> results/exp-001-x/.rigor/tamper.jsonl", "redirect-to-protected"),
     ]
-
-    @Test(arguments: denied) func denies(_ text: String, _ rule: String) throws {
-        let d = try policy().evaluate(text, cwd: f.root)
-        #expect(!d.allowed, "\(text)")
-        #expect(d.rule == rule, "\(text): \(d.rule ?? "nil") — \(d.reason)")
-    }
 
     @Test func cannotAnalyseSaysWhy() throws {
         let d = try policy().evaluate("eval \"$(cat /tmp/x)\"", cwd: f.root)
@@ -118,12 +115,9 @@ import Testing
         "rigor guard show experiments/exp-001-x.md",
         "curl -s -o data/file.txt file:///etc/hostname",
         "node -e \"console.log(require('os').cpus().length)\"",
+        "for s in 1 2; do echo $s > results/exp-001-x/seed$s.log; done",
+        "cd $HOME && echo x > notes.txt",
     ]
-
-    @Test(arguments: allowed) func allows(_ text: String) throws {
-        let d = try policy().evaluate(text, cwd: f.root)
-        #expect(d.allowed, "\(text): \(d.rule ?? "") — \(d.reason)")
-    }
 
     @Test func subshellCdIsScoped() throws {
         let p = try policy()

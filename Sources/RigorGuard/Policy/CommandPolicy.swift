@@ -145,7 +145,14 @@ public struct CommandPolicy: Sendable {
         let dir = operands.first
         func go(_ target: String?) {
             let before = s.cwd
-            if let t = target, !t.contains("$") {
+            let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+            let known = target.map { t in
+                var w = t
+                if let cwd = s.cwd { for v in ["${PWD}", "$PWD"] { w = w.replacingOccurrences(of: v, with: cwd) } }
+                for v in ["${HOME}", "$HOME"] { w = w.replacingOccurrences(of: v, with: home) }
+                return w
+            }
+            if let t = known, !t.contains("$") {
                 s.cwd = t.hasPrefix("/") ? resolve(t, "/") : s.cwd.map { resolve(t, $0) }
             } else { s.cwd = nil }
             s.oldCwd = before
@@ -203,7 +210,7 @@ public struct CommandPolicy: Sendable {
         case .text(let t): return judge(t, &s)
         case .computed(let producer):
             let producerName = (producer.split(separator: " ").first.map(String.init) ?? producer)
-            let what = rules.decoders.contains((producerName as NSString).lastPathComponent) ? "decoded text" : "computed text"
+            let what = rules.decoders.contains((producerName as NSString).lastPathComponent) ? "decoded or downloaded text" : "computed text"
             return deny("cannot-analyse", "cannot analyse: \(what) from '\(producer)' piped into \(language); the policy cannot see what it would run", argv)
         }
     }
@@ -238,24 +245,41 @@ public struct CommandPolicy: Sendable {
 
     /// Whether a path (as written, relative to the modelled cwd) may be written; the reason if not.
     func writeViolation(_ word: String, _ s: EvalState) -> String? {
-        guard let cwd = s.cwd ?? (word.hasPrefix("/") ? "/" : nil) else {
-            return "cannot analyse: '\(word)' is relative to a directory the text does not name (after a computed cd)"
+        switch candidates(word, s) {
+        case .failure(let why): return why.message
+        case .success(let (cwd, paths)):
+            for p in paths { if let v = oracle.writeViolation(resolve(p, cwd, links: s.links)) { return v } }
+            return nil
         }
-        for p in PathCandidates.expand(word, cwd: cwd) {
-            if let v = oracle.writeViolation(resolve(p, cwd, links: s.links)) { return v }
-        }
-        return nil
     }
 
     /// Whether a path may be removed or moved away (the final symlink itself is what goes).
     func removeViolation(_ word: String, _ s: EvalState) -> String? {
-        guard let cwd = s.cwd ?? (word.hasPrefix("/") ? "/" : nil) else {
-            return "cannot analyse: '\(word)' is relative to a directory the text does not name (after a computed cd)"
+        switch candidates(word, s) {
+        case .failure(let why): return why.message
+        case .success(let (cwd, paths)):
+            for p in paths { if let v = oracle.removeViolation(resolveForRemoval(p, cwd)) { return v } }
+            return nil
         }
-        for p in PathCandidates.expand(word, cwd: cwd) {
-            if let v = oracle.removeViolation(resolveForRemoval(p, cwd)) { return v }
+    }
+
+    struct Unresolvable: Error { var message: String }
+
+    /// The paths a word may stand for, and the directory they are relative to. `$PWD` and
+    /// `$HOME` are known; any other expansion is only allowed in the last component (the
+    /// folder is then still known).
+    func candidates(_ word: String, _ s: EvalState) -> Result<(String, [String]), Unresolvable> {
+        var w = word
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        if let cwd = s.cwd { for v in ["${PWD}", "$PWD"] { w = w.replacingOccurrences(of: v, with: cwd) } }
+        for v in ["${HOME}", "$HOME"] { w = w.replacingOccurrences(of: v, with: home) }
+        if let dollar = w.firstIndex(of: "$"), let slash = w.lastIndex(of: "/"), dollar < slash {
+            return .failure(Unresolvable(message: "cannot analyse: '\(word)' names a folder computed at run time"))
         }
-        return nil
+        guard let cwd = s.cwd ?? (w.hasPrefix("/") ? "/" : nil) else {
+            return .failure(Unresolvable(message: "cannot analyse: '\(word)' is relative to a directory the text does not name (after a computed cd)"))
+        }
+        return .success((cwd, PathCandidates.expand(w, cwd: cwd)))
     }
 
     /// A path resolved like the kernel would, following symlinks made earlier in the text.

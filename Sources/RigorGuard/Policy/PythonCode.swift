@@ -121,7 +121,7 @@ struct PythonCode {
             let execFamily = name.hasPrefix("os.exec") || name.hasPrefix("os.spawn") || name.hasPrefix("os.posix_spawn")
             if let list = positional.first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") || $0.trimmingCharacters(in: .whitespaces).hasPrefix("(") }) {
                 let inner = String(list.trimmingCharacters(in: .whitespaces).dropFirst().dropLast())
-                let items = Self.splitTopLevel(Array(inner), ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                let items = Self.splitTopLevel(Array(inner), [","]).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
                 let vs = items.map { value($0) }
                 if vs.contains(where: { $0 == nil }) { return [.computedCommand(call: name)] }
                 return [.argv(vs.compactMap { $0 }, call: name)]
@@ -161,13 +161,13 @@ struct PythonCode {
         while e.hasPrefix("("), e.hasSuffix(")"), Self.arguments(Array(e), 0).end == e.count - 1 { e = String(e.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces) }
         for suffix in [".resolve()", ".absolute()", ".expanduser()", ".as_posix()"] where e.hasSuffix(suffix) { return value(String(e.dropLast(suffix.count)), depth: depth + 1) }
         if let lit = Self.literal(e) { return lit }
-        let plus = Self.splitTopLevel(Array(e), "+")
+        let plus = Self.splitTopLevel(Array(e), ["+"])
         if plus.count > 1 {
             var s = ""
             for p in plus { guard let v = value(p, depth: depth + 1) else { return nil }; s += v }
             return s
         }
-        let slash = Self.splitTopLevel(Array(e), "/")
+        let slash = Self.splitTopLevel(Array(e), ["/"])
         if slash.count > 1 {
             var parts: [String] = []
             for p in slash { guard let v = value(p, depth: depth + 1) else { return nil }; parts.append(v) }
@@ -251,8 +251,8 @@ struct PythonCode {
         return (args, c.count)
     }
 
-    /// Splits on a separator outside strings and brackets.
-    static func splitTopLevel(_ c: [Character], _ sep: Character) -> [String] {
+    /// Splits on separators outside strings and brackets.
+    static func splitTopLevel(_ c: [Character], _ separators: Set<Character>) -> [String] {
         var out: [String] = []
         var level = 0, i = 0, start = 0
         while i < c.count {
@@ -260,7 +260,7 @@ struct PythonCode {
             if ch == "'" || ch == "\"" { i = skipString(c, i); continue }
             if "([{".contains(ch) { level += 1 }
             if ")]}".contains(ch) { level -= 1 }
-            if ch == sep, level == 0 { out.append(String(c[start..<i])); start = i + 1 }
+            if separators.contains(ch), level <= 0 { out.append(String(c[start..<i])); start = i + 1 }
             i += 1
         }
         out.append(String(c[start..<min(i, c.count)]))
@@ -324,19 +324,5 @@ struct PythonCode {
     }
 
     /// Statements split on newlines and `;` outside strings and brackets.
-    static func statements(_ text: String) -> [String] {
-        let c = Array(text)
-        var out: [String] = []
-        var level = 0, i = 0, start = 0
-        while i < c.count {
-            let ch = c[i]
-            if ch == "'" || ch == "\"" { i = skipString(c, i); continue }
-            if "([{".contains(ch) { level += 1 }
-            if ")]}".contains(ch) { level -= 1 }
-            if (ch == "\n" || ch == ";"), level <= 0 { out.append(String(c[start..<i])); start = i + 1 }
-            i += 1
-        }
-        if start < c.count { out.append(String(c[start...])) }
-        return out
-    }
+    static func statements(_ text: String) -> [String] { splitTopLevel(Array(text), ["\n", ";"]) }
 }
