@@ -56,6 +56,15 @@ ATTEMPTS = [
     _a("python exec", "python3 -c \"exec(bytes.fromhex('6f70656e').decode())\""),
     _a("python os.path.join", "python3 -c \"import os; os.remove(os.path.join('results', 'exp-000-old', 'metrics.json'))\""),
     _a("python subprocess list", "python3 -c \"import subprocess; subprocess.run(['sh', '-c', 'echo x > HANDOFF.md'])\""),
+    _a("python getattr", "python3 -c \"getattr(__import__('os'), 'remove')('QUESTIONS.md')\""),
+    _a("python getattr", "python3 -c \"import os; n = 'remove'; getattr(os, n)('QUESTIONS.md')\""),
+    _a("python function alias", "python3 -c \"import os; f = os.remove; f('HANDOFF.md')\""),
+    # Operands that arrive another way.
+    _a("xargs literal input", "echo experiments/exp-001-x.md | xargs rm -f"),
+    _a("xargs literal input", "printf 'RESEARCH_LOG.md\\n' | xargs -I{} sh -c 'echo x > {}'"),
+    _a("sh -c positional", "sh -c 'echo x > \"$0\"' QUESTIONS.md"),
+    _a("sh -c positional", "bash -c 'rm -f \"$1\"' _ results/exp-000-old/metrics.json"),
+    _a("/proc root", "echo x > /proc/1/root$PWD/experiments/exp-001-x.md"),
     # Computed shell text.
     _a("eval computed", "eval \"$(echo 'echo x > RESEARCH_LOG.md')\""),
     _a("eval computed", "X='rm -f QUESTIONS.md'; eval \"$X $Y\""),
@@ -196,6 +205,8 @@ LEGIT = [
     "git add src results/exp-001-x/metrics.json",
     "git commit -qm 'experiment code' --allow-empty",
     "git restore src/train.py",
+    "touch src/n.py && git add src/n.py && git restore --staged src/n.py",
+    "git reset -q HEAD src/train.py",
     "git apply --check /dev/null",
     "echo '{\"acc\": 0.7}' > results/exp-001-x/metrics.json",
     "mkdir -p results/exp-001-x/figures && python3 -c \"open('results/exp-001-x/figures/a.txt', 'w').write('x')\"",
@@ -220,6 +231,13 @@ LEGIT = [
     "for s in 0 1 2; do python3 src/train.py --seed $s >> results/exp-001-x/seeds.log; done",
     "curl -s -o data/file.txt file:///etc/hostname",
     "echo done >> results/exp-001-x/notes.txt",
+    "find src -name '*.pyc' | xargs rm -f",
+    "echo src/train.py | xargs wc -l",
+    "sh -c 'echo \"$0\" > results/exp-001-x/name.txt' run1",
+    "python3 -c \"import os; print(os.listdir('results'))\"",
+    "python3 -c \"import matplotlib.pyplot as plt; plt.plot([1]); plt.savefig('results/exp-001-x/fig.png')\"",
+    "awk -F, '$3 > 0.5 { print $1 }' data/x.csv",
+    "ls | sort | uniq -c",
 ]
 
 TOOL_LEGIT = [

@@ -30,6 +30,10 @@ import Testing
         ("python3 -c \"import os; p = os.environ['P']; open(p, 'w')\"", "cannot-analyse"),
         ("python3 -c \"exec(bytes.fromhex('6f70').decode())\"", "cannot-analyse"),
         ("python3 -c \"import subprocess; subprocess.run(['sh', '-c', 'echo x > HANDOFF.md'])\"", "inline-code-shell"),
+        ("python3 -c \"getattr(__import__('os'), 'remove')('QUESTIONS.md')\"", "inline-code-write"),
+        ("python3 -c \"import os; f = os.remove; f('HANDOFF.md')\"", "inline-code-write"),
+        ("echo experiments/exp-001-x.md | xargs rm -f", "remove-protected"),
+        ("sh -c 'echo x > \"$0\"' QUESTIONS.md", "redirect-to-protected"),
         ("eval \"$(echo 'echo x > RESEARCH_LOG.md')\"", "cannot-analyse"),
         ("echo ZWNobyB4 | base64 -d | sh", "cannot-analyse"),
         ("base64 -d payload.b64 | python3", "cannot-analyse"),
@@ -117,6 +121,10 @@ import Testing
         "node -e \"console.log(require('os').cpus().length)\"",
         "for s in 1 2; do echo $s > results/exp-001-x/seed$s.log; done",
         "cd $HOME && echo x > notes.txt",
+        "find src -name '*.pyc' | xargs rm -f",
+        "touch src/n.py && git add src/n.py && git restore --staged src/n.py",
+        "git reset HEAD src/train.py",
+        "awk -F, '$3 > 0.5 { print $1 }' data/x.csv",
     ]
 
     @Test func subshellCdIsScoped() throws {

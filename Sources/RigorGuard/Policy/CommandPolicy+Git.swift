@@ -38,6 +38,9 @@ extension CommandPolicy {
             return evaluatePatchInput(tool: "git \(sub)", files: rest.filter { !$0.hasPrefix("-") }, strip: nil, dir: nil, inner, argv: argv)
         }
         guard rules.gitPathScoped.contains(sub) else { return nil }
+        // Index-only forms never touch the working tree: `restore --staged`, `reset` (mixed/soft).
+        if sub == "restore", rest.contains(where: { $0 == "--staged" || $0 == "-S" }), !rest.contains(where: { $0 == "--worktree" || $0 == "-W" }) { return nil }
+        if sub == "reset", !rest.contains(where: { ["--hard", "--merge", "--keep", "-p", "--patch"].contains($0) }) { return nil }
         let paths = operands(rest, optionsWithValue: ["-m", "-b", "-B", "--orphan", "-s", "--source", "--conflict", "-e", "--exclude"])
         if paths.isEmpty { return deny("git-revert", "git \(sub) without paths acts on the whole tree, which holds protected files", argv) }
         guard let base = cwd else { return deny("cannot-analyse", "cannot analyse: git \(sub) after a cd to a computed directory", argv) }

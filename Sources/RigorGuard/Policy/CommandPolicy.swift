@@ -126,6 +126,10 @@ public struct CommandPolicy: Sendable {
         }
         if rules.rigor.names.contains(name) { return evaluateRigor(args, &s, argv: argv, depth: depth) }
         if let w = rules.wrappers[name] {
+            if w.stdinOperands, case .text(let input) = s.stdin, let inner = unwrap(w, args) {
+                for run in Self.stdinRuns(w, args, inner.argv, input) { if let d = evaluateArgv(run, &s, depth: depth + 1) { return d } }
+                return nil
+            }
             if let inner = unwrap(w, args) { return evaluateArgv(inner.argv, &s, depth: depth + 1) ?? inner.extra.flatMap { evaluateText($0, &s, depth: depth + 1) } }
             return nil
         }
@@ -188,7 +192,13 @@ public struct CommandPolicy: Sendable {
             let a = args[k]
             if a == "-c" || (a.hasPrefix("-") && !a.hasPrefix("--") && a.contains("c") && a.count <= 5) {
                 guard k + 1 < args.count else { return nil }
-                let text = args[k + 1]
+                var text = args[k + 1]
+                // `sh -c TEXT NAME ARG…`: NAME is $0, then $1 …
+                let positional = Array(args[(k + 2)...])
+                for (n, v) in positional.enumerated().reversed() where n < 10 {
+                    text = text.replacingOccurrences(of: "${\(n)}", with: v).replacingOccurrences(of: "$\(n)", with: v)
+                }
+                if positional.count > 1 { text = text.replacingOccurrences(of: "\"$@\"", with: positional.dropFirst().joined(separator: " ")).replacingOccurrences(of: "$@", with: positional.dropFirst().joined(separator: " ")) }
                 if text.contains("$(…)") || text.hasPrefix("$") && text.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "{" || $0 == "}" }) {
                     return deny("cannot-analyse", "cannot analyse: \(name) -c of computed text (\(text))", argv)
                 }
@@ -213,6 +223,19 @@ public struct CommandPolicy: Sendable {
             let what = rules.decoders.contains((producerName as NSString).lastPathComponent) ? "decoded or downloaded text" : "computed text"
             return deny("cannot-analyse", "cannot analyse: \(what) from '\(producer)' piped into \(language); the policy cannot see what it would run", argv)
         }
+    }
+
+    /// The commands xargs runs for literal input: each line replaces the `-I` string, or the
+    /// words are appended.
+    static func stdinRuns(_ w: PolicyRules.Wrapper, _ args: [String], _ inner: [String], _ input: String) -> [[String]] {
+        var replace: String?
+        for (k, a) in args.enumerated() {
+            guard w.replaceOptions.contains(where: { a == $0 || a.hasPrefix($0) }) else { continue }
+            if a == "-I", k + 1 < args.count { replace = args[k + 1] } else if a.hasPrefix("--replace=") { replace = String(a.dropFirst(10)) } else if a.hasPrefix("-i"), a.count > 2 { replace = String(a.dropFirst(2)) } else { replace = "{}" }
+        }
+        let cmd = inner.isEmpty ? ["echo"] : inner
+        guard let r = replace else { return [cmd + input.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)] }
+        return input.split(separator: "\n").map { line in cmd.map { $0.replacingOccurrences(of: r, with: String(line)) } }
     }
 
     /// Skips a wrapper's options; returns the wrapped argv (and `env -S` text to parse).
@@ -287,6 +310,9 @@ public struct CommandPolicy: Sendable {
         var p = path
         if let star = p.firstIndex(where: { "*?[".contains($0) }) { p = String(p[..<star]) + "__glob__" }
         var lex = PathResolution.lexical(p.hasPrefix("/") ? p : cwd + "/" + p)
+        // /proc/PID/root/X is X seen from that process's root (the same filesystem here).
+        let parts = lex.split(separator: "/", maxSplits: 3)
+        if parts.count >= 3, parts[0] == "proc", parts[2] == "root" { lex = "/" + (parts.count > 3 ? String(parts[3]) : "") }
         for _ in 0..<8 {
             guard let (link, target) = links.first(where: { lex == $0.key || lex.hasPrefix($0.key + "/") }) else { break }
             lex = PathResolution.lexical(target + lex.dropFirst(link.count))

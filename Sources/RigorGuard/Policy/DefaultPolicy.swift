@@ -40,7 +40,7 @@ wrappers:
   - {name: ionice, options_with_value: [-c, -n, -p, -P, -u, --class, --classdata]}
   - {name: taskset, leading_operands: 1, options_with_value: [-p]}
   - {name: chrt, leading_operands: 1}
-  - {name: xargs, options_with_value: [-I, -i, -n, -P, -d, -L, -l, -s, -E, -e, -a, --arg-file, --max-args, --max-procs, --delimiter, --max-lines, --replace, --max-chars, --eof]}
+  - {name: xargs, stdin_operands: true, replace_options: [-I, -i, --replace], options_with_value: [-I, -n, -P, -d, -L, -l, -s, -E, -e, -a, --arg-file, --max-args, --max-procs, --delimiter, --max-lines, --replace, --max-chars, --eof]}
   - {name: busybox}
   - {name: unbuffer}
   - {name: watch, options_with_value: [-n, --interval, -d]}

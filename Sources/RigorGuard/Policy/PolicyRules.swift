@@ -12,6 +12,9 @@ public struct PolicyRules: Sendable, Equatable {
         public var splitOption: [String] = []
         public var flagsStop: [String] = []
         public var leadingOperands = 0
+        /// xargs: standard input supplies operands (appended, or replacing the `replace_options` string).
+        public var stdinOperands = false
+        public var replaceOptions: [String] = []
     }
     public struct Writer: Sendable, Equatable {
         public enum Targets: String, Sendable { case operands, destination, key, none, patch, operandsAfterScript = "operands_after_script" }
@@ -138,6 +141,8 @@ public struct PolicyRules: Sendable, Equatable {
             w.splitOption = try strings(e["split_option"], "split_option")
             w.flagsStop = try strings(e["flags_stop"], "flags_stop")
             w.leadingOperands = e["leading_operands"]?.int ?? 0
+            w.stdinOperands = e["stdin_operands"]?.bool ?? false
+            w.replaceOptions = try strings(e["replace_options"], "replace_options")
             r.wrappers[name] = w
         }
         r.shells = Set(try strings(map["shells"], "shells"))

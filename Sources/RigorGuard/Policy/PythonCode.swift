@@ -72,6 +72,13 @@ struct PythonCode {
         } else {
             var parts = run.split(separator: ".").map(String.init)
             if let first = parts.first, let a = aliases[first] { parts[0] = a }
+            // `f = os.remove; f(p)`: a variable holding a dotted name.
+            if let first = parts.first, let v = variables[first]?.trimmingCharacters(in: .whitespaces),
+               !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) {
+                var vp = v.split(separator: ".").map(String.init)
+                if let f = vp.first, let a = aliases[f] { vp[0] = a }
+                parts = vp + parts.dropFirst()
+            }
             name = parts.joined(separator: ".")
             if parts.count == 1, rules.pathCalls[name] == nil, !rules.shellCalls.contains(name), !rules.dynamicCalls.contains(name) {
                 for m in starModules where rules.pathCalls[m + "." + name] != nil || rules.shellCalls.contains(m + "." + name) { name = m + "." + name; break }
@@ -135,6 +142,7 @@ struct PythonCode {
             guard let text = first else { return [.computedCommand(call: name)] }
             return [.shell(text, call: name)]
         }
+        if name == "getattr" { return [.computedCode(call: "getattr with a computed name")] }
         if rules.dynamicCalls.contains(name) {
             guard let first = positional.first else { return [] }
             guard let text = value(first) else { return [.computedCode(call: name)] }
@@ -290,9 +298,10 @@ struct PythonCode {
 
     static func normaliseImports(_ text: String) -> String {
         var t = text
-        for pattern in [#"__import__\(\s*['"]([\w.]+)['"]\s*\)"#, #"importlib\.import_module\(\s*['"]([\w.]+)['"]\s*\)"#] {
+        for (pattern, template) in [(#"__import__\(\s*['"]([\w.]+)['"]\s*\)"#, "$1"), (#"importlib\.import_module\(\s*['"]([\w.]+)['"]\s*\)"#, "$1"),
+                                    (#"getattr\(\s*([\w.]+)\s*,\s*['"](\w+)['"]\s*\)"#, "$1.$2")] {
             if let re = try? NSRegularExpression(pattern: pattern) {
-                t = re.stringByReplacingMatches(in: t, range: NSRange(t.startIndex..., in: t), withTemplate: "$1")
+                t = re.stringByReplacingMatches(in: t, range: NSRange(t.startIndex..., in: t), withTemplate: template)
             }
         }
         return t
