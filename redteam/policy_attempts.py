@@ -164,6 +164,7 @@ TOOL_ATTEMPTS = [
     {"tool": "Edit", "input": {"file_path": "./experiments//exp-001-x.md", "old_string": "a", "new_string": "b"}},
     {"tool": "NotebookEdit", "input": {"notebook_path": "experiments/nb.ipynb", "new_source": "x"}},
     {"tool": "SomeFutureTool", "input": {"target_dir": "results/exp-000-old"}},
+    {"tool": "mcp__fs__apply", "input": {"content": {"edits": [{"path": "QUESTIONS.md", "newText": "x"}]}}},
 ]
 
 LEGIT = [
@@ -250,6 +251,7 @@ TOOL_LEGIT = [
     {"tool": "mcp__filesystem__list_directory", "input": {"path": "experiments"}},
     {"tool": "mcp__filesystem__write_file", "input": {"path": "data/out.txt", "content": "experiments/exp-001-x.md"}},
     {"tool": "mcp__filesystem__move_file", "input": {"source": "src/a.py", "destination": "src/b.py"}},
+    {"tool": "mcp__filesystem__edit_file", "input": {"path": "src/train.py", "edits": [{"oldText": "a", "newText": "experiments/exp-001-x.md"}]}},
     {"tool": "Grep", "input": {"pattern": "loss", "path": "experiments"}},
     {"tool": "Bash", "input": {"command": "python3 src/train.py", "description": "train"}},
 ]

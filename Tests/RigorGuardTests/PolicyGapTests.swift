@@ -152,6 +152,7 @@ import Testing
         ("mcp__unknown__do", #"{"args":["--force","results/../experiments/exp-001-x.md"]}"#),
         ("mcp__shell__run", #"{"command":"echo x > RESEARCH_LOG.md"}"#),
         ("SomeFutureTool", #"{"target_dir":"results/exp-000-old"}"#),
+        ("mcp__fs__apply", #"{"content":{"edits":[{"path":"QUESTIONS.md","newText":"x"}]}}"#),
     ]
 
     @Test(arguments: toolDenied) func hookDenies(_ tool: String, _ input: String) throws {
@@ -164,6 +165,7 @@ import Testing
         ("mcp__filesystem__read_multiple_files", #"{"paths":["experiments/exp-001-x.md","RESEARCH_LOG.md"]}"#),
         ("mcp__filesystem__write_file", #"{"path":"data/out.txt","content":"experiments/exp-001-x.md"}"#),
         ("mcp__filesystem__move_file", #"{"source":"src/a.py","destination":"src/b.py"}"#),
+        ("mcp__filesystem__edit_file", #"{"path":"src/train.py","edits":[{"oldText":"a","newText":"experiments/exp-001-x.md"}]}"#),
     ]
 
     @Test(arguments: toolAllowed) func hookAllows(_ tool: String, _ input: String) throws {

@@ -17,19 +17,22 @@ enum ToolInputPaths {
     struct Found: Equatable { var key: String; var value: String }
 
     /// Path-like strings (by key name or by looking like a path) and command strings.
-    static func scan(_ value: JSONValue, key: String = "", paths: inout [Found], commands: inout [Found], depth: Int = 0) {
+    /// Below a content key (`edits: [{…}]`) only path-named keys count, not path-shaped values.
+    static func scan(_ value: JSONValue, key: String = "", inContent: Bool = false, paths: inout [Found], commands: inout [Found], depth: Int = 0) {
         guard depth < 32 else { return }
         switch value {
         case .object(let o):
-            for (k, v) in o.entries where !contentKeys.contains(k.lowercased()) {
-                scan(v, key: k, paths: &paths, commands: &commands, depth: depth + 1)
+            for (k, v) in o.entries {
+                let content = contentKeys.contains(k.lowercased())
+                if content, case .string = v { continue }
+                scan(v, key: k, inContent: inContent || content, paths: &paths, commands: &commands, depth: depth + 1)
             }
         case .array(let items):
-            for v in items { scan(v, key: key, paths: &paths, commands: &commands, depth: depth + 1) }
+            for v in items { scan(v, key: key, inContent: inContent, paths: &paths, commands: &commands, depth: depth + 1) }
         case .string(let s):
             let k = key.lowercased()
             if commandKeys.contains(k) { commands.append(Found(key: key, value: s)); return }
-            if isPathKey(k) || looksLikePath(s) {
+            if isPathKey(k) || (!inContent && !contentKeys.contains(k) && looksLikePath(s)) {
                 var v = s
                 if v.hasPrefix("file://") { v = String(v.dropFirst(7)) }
                 paths.append(Found(key: key, value: v))
