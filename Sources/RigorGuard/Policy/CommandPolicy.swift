@@ -149,14 +149,7 @@ public struct CommandPolicy: Sendable {
         let dir = operands.first
         func go(_ target: String?) {
             let before = s.cwd
-            let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
-            let known = target.map { t in
-                var w = t
-                if let cwd = s.cwd { for v in ["${PWD}", "$PWD"] { w = w.replacingOccurrences(of: v, with: cwd) } }
-                for v in ["${HOME}", "$HOME"] { w = w.replacingOccurrences(of: v, with: home) }
-                return w
-            }
-            if let t = known, !t.contains("$") {
+            if let t = target.map({ substituteKnown($0, s) }), !t.contains("$") {
                 s.cwd = t.hasPrefix("/") ? resolve(t, "/") : s.cwd.map { resolve(t, $0) }
             } else { s.cwd = nil }
             s.oldCwd = before
@@ -288,14 +281,20 @@ public struct CommandPolicy: Sendable {
 
     struct Unresolvable: Error { var message: String }
 
-    /// The paths a word may stand for, and the directory they are relative to. `$PWD` and
-    /// `$HOME` are known; any other expansion is only allowed in the last component (the
-    /// folder is then still known).
-    func candidates(_ word: String, _ s: EvalState) -> Result<(String, [String]), Unresolvable> {
+    /// `$PWD` (the modelled directory) and `$HOME` replaced by their values.
+    func substituteKnown(_ word: String, _ s: EvalState) -> String {
         var w = word
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         if let cwd = s.cwd { for v in ["${PWD}", "$PWD"] { w = w.replacingOccurrences(of: v, with: cwd) } }
         for v in ["${HOME}", "$HOME"] { w = w.replacingOccurrences(of: v, with: home) }
+        return w
+    }
+
+    /// The paths a word may stand for, and the directory they are relative to. `$PWD` and
+    /// `$HOME` are known; any other expansion is only allowed in the last component (the
+    /// folder is then still known).
+    func candidates(_ word: String, _ s: EvalState) -> Result<(String, [String]), Unresolvable> {
+        let w = substituteKnown(word, s)
         if let dollar = w.firstIndex(of: "$"), let slash = w.lastIndex(of: "/"), dollar < slash {
             return .failure(Unresolvable(message: "cannot analyse: '\(word)' names a folder computed at run time"))
         }
