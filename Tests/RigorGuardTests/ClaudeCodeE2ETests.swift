@@ -79,7 +79,11 @@ enum ClaudeCLI {
         for m in last {
             guard let content = m["content"] as? [[String: Any]] else { continue }
             for b in content {
-                if b["type"] as? String == "tool_use" { calls.append((b["id"] as! String, b["name"] as! String)) }
+                if b["type"] as? String == "tool_use" {
+                    let id = try #require(b["id"] as? String, "tool_use without an id: \(b)")
+                    let name = try #require(b["name"] as? String, "tool_use without a name: \(b)")
+                    calls.append((id, name))
+                }
                 if b["type"] as? String == "tool_result", let id = b["tool_use_id"] as? String {
                     let text = (b["content"] as? String) ?? "\(b["content"] ?? "")"
                     results[id] = ((b["is_error"] as? Bool) ?? false, text)

@@ -68,7 +68,7 @@ import Testing
         ("eval 'echo x > QUESTIONS.md'", "redirect-to-protected"),
     ]
 
-    @Test(arguments: denied) func denies(_ text: String, _ rule: String) throws {
+    @Test(arguments: denied + PolicyGapTests.denied) func denies(_ text: String, _ rule: String) throws {
         let d = try policy().evaluate(text, cwd: f.root)
         #expect(!d.allowed, "\(text)")
         #expect(d.rule == rule, "\(text): \(d.rule ?? "nil") — \(d.reason)")
@@ -88,7 +88,7 @@ import Testing
         "nohup python3 src/train.py > results/exp-001-x/n.log 2>&1 &", "env CUDA_VISIBLE_DEVICES=0 python3 src/train.py",
     ]
 
-    @Test(arguments: allowed) func allows(_ text: String) throws {
+    @Test(arguments: allowed + PolicyGapTests.allowed) func allows(_ text: String) throws {
         let d = try policy().evaluate(text, cwd: f.root)
         #expect(d.allowed, "\(text): \(d.rule ?? "") — \(d.reason)")
     }

@@ -66,8 +66,9 @@ import Testing
     @Test func denyJSONFollowsTheProtocol() throws {
         let o = try evaluate(payload("Write", #"{"file_path":"\#(f.spec)","content":"x"}"#))
         #expect(o.exitCode == 2)
-        let obj = try JSONSerialization.jsonObject(with: Data(o.json!.utf8)) as! [String: Any]
-        let h = obj["hookSpecificOutput"] as! [String: Any]
+        let json = try #require(o.json)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let h = try #require(obj["hookSpecificOutput"] as? [String: Any])
         #expect(h["hookEventName"] as? String == "PreToolUse")
         #expect(h["permissionDecision"] as? String == "deny")
         #expect((h["permissionDecisionReason"] as? String)?.contains("experiments/exp-001-x.md") == true)
@@ -91,10 +92,11 @@ import Testing
         let out = f.abs("settings.json")
         let r = try runProcess([RepoPaths.rigorBinary, "guard", "claude-settings", f.spec, "--out", out], cwd: f.root)
         #expect(r.status == 0, "\(r.stderr)")
-        let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as! [String: Any]
-        let pre = ((obj["hooks"] as! [String: Any])["PreToolUse"] as! [[String: Any]])[0]
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let hooks = try #require(obj["hooks"] as? [String: Any])
+        let pre = try #require((hooks["PreToolUse"] as? [[String: Any]])?.first)
         #expect(pre["matcher"] as? String == "*")
-        let cmd = (pre["hooks"] as! [[String: Any]])[0]["command"] as! String
+        let cmd = try #require((pre["hooks"] as? [[String: Any]])?.first?["command"] as? String)
         #expect(cmd.hasPrefix("/") && cmd.contains("hook pre-tool-use --spec"))
     }
 }

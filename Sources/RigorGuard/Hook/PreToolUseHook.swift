@@ -30,8 +30,20 @@ public enum PreToolUseHook {
 
     /// Tools that only read: always allowed.
     static let readOnlyTools: Set<String> = ["Read", "Glob", "Grep", "LS", "NotebookRead", "WebFetch", "WebSearch", "TodoWrite", "TodoRead", "Task", "BashOutput", "KillShell", "KillBash", "ExitPlanMode", "ListMcpResourcesTool", "ReadMcpResourceTool"]
-    /// Input fields that name a file a tool writes.
+    /// Tools of MCP servers (`mcp__<server>__<tool>`) known to only read.
+    static let readOnlyMcpTools: Set<String> = ["read_file", "read_text_file", "read_media_file", "read_multiple_files", "list_directory",
+                                                "list_directory_with_sizes", "directory_tree", "search_files", "get_file_info", "list_allowed_directories"]
+    /// Input fields that name the file Claude Code's own file tools write.
     static let pathFields = ["file_path", "notebook_path", "path"]
+
+    /// Whether a tool is known to only read (its input is not checked).
+    static func isReadOnly(_ tool: String) -> Bool {
+        if readOnlyTools.contains(tool) { return true }
+        if tool.hasPrefix("mcp__"), let range = tool.range(of: "__", options: .backwards) {
+            return readOnlyMcpTools.contains(String(tool[range.upperBound...]))
+        }
+        return false
+    }
 
     /// Decides on one hook input. `set` nil: the spec is unknown, paths are judged by pattern.
     public static func evaluate(input: Data, set: ProtectedSet?, policy: CommandPolicy) -> Outcome {
@@ -51,27 +63,36 @@ public enum PreToolUseHook {
         }
         var cwd = FileManager.default.currentDirectoryPath
         if case .string(let c)? = obj["cwd"], c.hasPrefix("/") { cwd = c }
-        if readOnlyTools.contains(tool) { return .allow }
+        if isReadOnly(tool) { return .allow }
         if tool == "Bash" {
             guard case .string(let command)? = toolInput["command"] else {
                 return .deny(reason: "rigor hook: Bash call without a command string; denied")
             }
-            let d = policy.evaluate(command, cwd: cwd)
-            return d.allowed ? .allow : .deny(reason: "Blocked by Rigor's command policy (rule \(d.rule ?? "?")): \(d.reason). Protected files are read-only for the RUN phase; read them and carry on.")
+            return judge(command: command, policy: policy, cwd: cwd)
         }
-        var checked = false
         for field in pathFields {
             guard let v = toolInput[field] else { continue }
             guard case .string(let raw) = v, !raw.isEmpty else { return .deny(reason: "rigor hook: \(tool) \(field) is not a non-empty string; denied") }
-            checked = true
-            let p = PathResolution.resolve(raw, relativeTo: cwd)
+        }
+        var paths: [ToolInputPaths.Found] = [], commands: [ToolInputPaths.Found] = []
+        ToolInputPaths.scan(.object(toolInput), paths: &paths, commands: &commands)
+        for c in commands {
+            if case .deny(let reason) = judge(command: c.value, policy: policy, cwd: cwd) { return .deny(reason: "\(tool) \(c.key): " + reason) }
+        }
+        for f in paths where !f.value.isEmpty {
+            let p = PathResolution.resolve(f.value, relativeTo: cwd)
             if let why = policy.oracle.writeViolation(p) {
-                return .deny(reason: "Blocked by Rigor: \(tool) on \(raw) — \(why). It is read-only for the RUN phase.")
+                return .deny(reason: "Blocked by Rigor: \(tool) on \(f.value) (\(f.key)) — \(why). It is read-only for the RUN phase.")
             }
         }
-        if !checked && ["Write", "Edit", "MultiEdit", "NotebookEdit"].contains(tool) {
+        if ["Write", "Edit", "MultiEdit", "NotebookEdit"].contains(tool), !pathFields.contains(where: { toolInput[$0] != nil }) {
             return .deny(reason: "rigor hook: \(tool) call without file_path/notebook_path; denied")
         }
         return .allow
+    }
+
+    static func judge(command: String, policy: CommandPolicy, cwd: String) -> Outcome {
+        let d = policy.evaluate(command, cwd: cwd)
+        return d.allowed ? .allow : .deny(reason: "Blocked by Rigor's command policy (rule \(d.rule ?? "?")): \(d.reason). Protected files are read-only for the RUN phase; read them and carry on.")
     }
 }

@@ -20,9 +20,19 @@ public struct ShellRedirect: Sendable, Equatable {
 
 /// One simple command: its words and redirections, in source order.
 public struct SimpleCommand: Sendable, Equatable {
+    /// Marks the start or end of a subshell (`( … )`, `$( … )`, `<( … )`): a scope for `cd`.
+    public enum Scope: Sendable, Equatable { case enter, exit }
     public var words: [ShellWord] = []
     public var redirects: [ShellRedirect] = []
-    public var isEmpty: Bool { words.isEmpty && redirects.isEmpty }
+    /// Unique within one parse; `pipedFrom` refers to it.
+    public var id = 0
+    /// Set on the scope markers only (no words, no redirections).
+    public var scope: Scope?
+    /// The id of the command whose output this one reads through `|`.
+    public var pipedFrom: Int?
+    /// Standard input given as text: a here-document body or a here-string (`<<<`).
+    public var stdinText: String?
+    public var isEmpty: Bool { words.isEmpty && redirects.isEmpty && scope == nil }
 }
 
 /// Why shell text could not be parsed.
@@ -41,18 +51,22 @@ public struct ShellParser {
     private var i = 0
     private var commands: [SimpleCommand] = []
     private var current = SimpleCommand()
-    private var pendingHeredocs: [String] = []
+    private var pendingHeredocs: [(delimiter: String, command: Int)] = []
     private var variables: [String: String]
     private let depth: Int
+    private var nextId: Int
+    private var lastEnded: Int?
+    private var pipePending = false
 
     /// Parses text into the flat list of simple commands it contains (nested ones included).
     public static func parse(_ text: String) throws(ShellParseError) -> [SimpleCommand] {
-        var p = ShellParser(text, variables: [:], depth: 0)
+        var p = ShellParser(text, variables: [:], depth: 0, nextId: 1)
         return try p.run()
     }
 
-    init(_ text: String, variables: [String: String], depth: Int) {
-        chars = Array(text); self.variables = variables; self.depth = depth
+    init(_ text: String, variables: [String: String], depth: Int, nextId: Int) {
+        chars = Array(text); self.variables = variables; self.depth = depth; self.nextId = nextId
+        current.id = nextId; self.nextId += 1
     }
 
     mutating func run() throws(ShellParseError) -> [SimpleCommand] {
@@ -65,7 +79,12 @@ public struct ShellParser {
             if c == "\n" { endCommand(); i += 1; skipHeredocBodies(); continue }
             if ";&|()".contains(c) {
                 if c == "&" && peek(1) == ">" { try readRedirect(); continue }
-                endCommand(); i += 1; continue
+                if (c == "|" || c == "&") && peek(1) == c { endCommand(); i += 2; continue }
+                endCommand()
+                if c == "|" { pipePending = true; if peek(1) == "&" { i += 1 } }
+                if c == "(" { appendMarker(.enter) }
+                if c == ")" { appendMarker(.exit) }
+                i += 1; continue
             }
             if c == "<" || c == ">" { try readRedirect(); continue }
             if c.isNumber, let op = fdRedirectAhead() { _ = op; try readRedirect(); continue }
@@ -95,9 +114,17 @@ public struct ShellParser {
             if !ws.isEmpty, ws.allSatisfy({ Self.assignment($0.text) != nil }) {
                 for w in ws { if let (k, v) = Self.assignment(w.text) { variables[k] = v } }
             }
+            if pipePending { current.pipedFrom = lastEnded; pipePending = false }
+            lastEnded = current.id
             commands.append(current)
         }
-        current = SimpleCommand()
+        current = SimpleCommand(id: nextId)
+        nextId += 1
+    }
+
+    private mutating func appendMarker(_ scope: SimpleCommand.Scope) {
+        commands.append(SimpleCommand(id: nextId, scope: scope))
+        nextId += 1
     }
 
     static func assignment(_ s: String) -> (String, String)? {
@@ -123,7 +150,8 @@ public struct ShellParser {
             throw ShellParseError(message: "redirection '\(op)' has no target", offset: i)
         }
         let target = try readWord()
-        if op == "<<" || op == "<<-" { pendingHeredocs.append(target.text); return }
+        if op == "<<" || op == "<<-" { pendingHeredocs.append((target.text, current.id)); return }
+        if op == "<<<" { current.stdinText = target.text; return }
         if op == ">&" || op == "<&" {
             if target.text.allSatisfy({ $0.isNumber || $0 == "-" }) { return }  // fd duplication
             current.redirects.append(ShellRedirect(op: op == ">&" ? "&>" : "<", target: target)); return
@@ -139,14 +167,17 @@ public struct ShellParser {
 
     private mutating func skipHeredocBodies() {
         while !pendingHeredocs.isEmpty {
-            let delim = pendingHeredocs.removeFirst()
+            let (delim, owner) = pendingHeredocs.removeFirst()
+            var body: [String] = []
             while i < chars.count {
                 var j = i
                 while j < chars.count && chars[j] != "\n" { j += 1 }
                 let line = String(chars[i..<j]).trimmingCharacters(in: .init(charactersIn: "\t"))
                 i = min(j + 1, chars.count)
                 if line == delim { break }
+                body.append(line)
             }
+            if let k = commands.lastIndex(where: { $0.id == owner }) { commands[k].stdinText = body.joined(separator: "\n") + "\n" }
         }
     }
 
@@ -171,8 +202,11 @@ public struct ShellParser {
     }
 
     private mutating func nested(_ text: String) throws(ShellParseError) {
-        var p = ShellParser(text, variables: variables, depth: depth + 1)
+        appendMarker(.enter)
+        var p = ShellParser(text, variables: variables, depth: depth + 1, nextId: nextId)
         commands += try p.run()
+        nextId = p.nextId
+        appendMarker(.exit)
     }
 
     private mutating func readWord() throws(ShellParseError) -> ShellWord {
