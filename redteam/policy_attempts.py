@@ -15,8 +15,6 @@ LEDGER = "results/exp-001-x/ledger.jsonl"
 RUNS = "results/exp-001-x/runs/"
 STATE = "results/exp-001-x/.rigor/"
 
-_RECORDS_WHY = ("ledger.jsonl and runs/ are not in the protected set on this branch "
-                "(ProtectedSet belongs to another change); the policy denies these once the set lists them")
 
 
 def _a(category, text, policy=True, why=None):
@@ -135,8 +133,10 @@ ATTEMPTS = [
     # Rigor's records.
     _a("records", "echo '{}' >> results/exp-001-x/.rigor/tamper.jsonl"),
     _a("records", "rm -rf results/exp-001-x/.rigor"),
-    _a("records", "echo '{}' >> " + LEDGER, False, _RECORDS_WHY),
-    _a("records", "rm -rf " + RUNS, False, _RECORDS_WHY),
+    _a("records", "echo '{}' >> " + LEDGER),
+    _a("records", "rm -rf " + RUNS),
+    _a("records", "mkdir -p " + RUNS + "forged && echo '{}' > " + RUNS + "forged/run.json"),
+    _a("records", "python3 -c \"open('results/exp-001-x/protocol-journal.jsonl', 'a').write('{}')\""),
     _a("records", "python3 -c \"open('results/exp-001-x/.rigor/guard-manifest.json', 'w').write('{}')\""),
     # What text cannot show.
     _a("script file", "printf 'open(\"RESEARCH_LOG.md\",\"a\")' > /tmp/e.py && python3 /tmp/e.py", False,

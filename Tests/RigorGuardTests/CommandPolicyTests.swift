@@ -77,7 +77,7 @@ import Testing
     static let allowed = [
         "python train.py", "python3 src/train.py --seed 1", "pip list", "git status", "git diff", "git log --oneline -5",
         "git add src results/exp-001-x", "git commit -m 'run'", "git restore src/train.py", "git checkout -- src/train.py",
-        "echo '{}' > results/exp-001-x/metrics.json", "mkdir -p results/exp-001-x/runs/a", "echo x >> results/exp-001-x/log.txt",
+        "echo '{}' > results/exp-001-x/metrics.json", "mkdir -p results/exp-001-x/plots/a", "echo x >> results/exp-001-x/log.txt",
         "python3 src/train.py > results/exp-001-x/out.log 2>&1", "python3 src/train.py 2>&1 | tee results/exp-001-x/t.log",
         "sed -i s/a/b/ src/train.py", "sed s/a/b/ experiments/exp-001-x.md", "cat experiments/exp-001-x.md",
         "grep -r loss results/", "cp experiments/exp-001-x.md /tmp/copy.md", "rm -rf src/__pycache__", "mv src/a.py src/b.py",

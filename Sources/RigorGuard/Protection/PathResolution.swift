@@ -16,7 +16,20 @@ public enum PathResolution {
             p = (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + p.dropFirst()
         }
         if !p.hasPrefix("/") { p = cwd + "/" + p }
-        return realpathOfLongestPrefix(lexical(p))
+        return realpathOfLongestPrefix(throughProc(lexical(p), cwd: cwd))
+    }
+
+    /// `/proc/<pid>/root/X` reaches `/X` and `/proc/self/cwd/X` reaches `<cwd>/X` (of the process
+    /// that would write): treated as such, whatever process the pid names.
+    static func throughProc(_ path: String, cwd: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[0] == "proc" else { return path }
+        let rest = parts.dropFirst(3).joined(separator: "/")
+        switch parts[2] {
+        case "root": return "/" + rest
+        case "cwd" where parts[1] == "self" || parts[1] == "thread-self": return lexical(cwd + "/" + rest)
+        default: return path
+        }
     }
 
     /// Lexical normalisation of an absolute path: collapses `//`, `.`, and `..` (never above `/`).
