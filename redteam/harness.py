@@ -416,7 +416,7 @@ def c4_scenarios(ctx):
                 # only the stored (trusted) state decides. Bubblewrap: the spec cannot be written, only refusal is checked.
                 change = "echo REBASELINED >> experiments/exp-001-x.md; " if fb else ""
                 kill = "; kill -9 $PPID" if fb else ""
-                inner = f"{change}{prefix}'{ctx.rigor}' guard {sub} {SPEC} >/dev/null 2>&1; echo $? > src/inner-rc{kill}"
+                inner = f"{change}{prefix}'{ctx.rigor}' guard {sub} {SPEC} >/dev/null 2>src/inner-err; echo $? > src/inner-rc{kill}"
                 ex = ctx.run([ctx.rigor, "guard", "exec", SPEC, "--phase", "c4", "--", "sh", "-c", inner], ws, env=env)
                 try:
                     inner_rc = int(open(rc_file).read().strip())
@@ -425,14 +425,16 @@ def c4_scenarios(ctx):
                 v = ctx.run([ctx.rigor, "guard", "verify", SPEC], ws, env=env)
                 label = f"guard {sub} inside guard exec{envlabel}"
                 restored = read(spec) == original
-                if inner_rc == 0:
-                    out.append(result("C4", label, "FAILED", f"inner `rigor guard {sub}` exit 0 (not refused); outer verify exit {v.returncode}", mode))
+                err = (read(os.path.join(ws, "src", "inner-err")) or b"").decode(errors="replace").strip().replace("\n", " | ")[-140:]
+                if inner_rc in (0, 3, None):
+                    # 3 is not a refusal: the inner verify ran (and restored) with the guard's own powers.
+                    out.append(result("C4", label, "FAILED", f"inner `rigor guard {sub}` exit {inner_rc} (not refused); outer verify exit {v.returncode}", mode))
                 elif fb and v.returncode == 0 and not restored:
                     out.append(result("C4", label, "FAILED", "outer verify said unchanged: the change made inside was re-baselined", mode))
                 elif not restored:
                     out.append(result("C4", label, "FAILED", f"spec not restored (outer verify exit {v.returncode})", mode))
                 else:
-                    out.append(result("C4", label, "blocked", f"inner exit {inner_rc}; outer verify exit {v.returncode}", mode))
+                    out.append(result("C4", label, "blocked", f"inner exit {inner_rc} ({err}); outer verify exit {v.returncode}", mode))
                 for p in [os.path.join(ws, "experiments"), spec]:
                     try:
                         os.chmod(p, 0o755 if os.path.isdir(p) else 0o644)
@@ -474,13 +476,16 @@ def c5_scenarios(ctx):
         out.append(result("C5", "exec --no-guard runs and run.json records it", "false block", f"exit {p.returncode}: {tail(p, 160)}"))
 
     decoy = ctx.workspace("c5-decoy")
+    control = ctx.run(exec_argv(ctx, ["true"]), ws)  # the real spec works: a refusal below is about the decoy
     for label, spec in [("--spec in a decoy copy of the workspace", os.path.join(decoy, SPEC)),
                         ("--spec of another experiment in the same workspace", "experiments/exp-002-y.md")]:
         if not os.path.isabs(spec):
             shutil.copy(os.path.join(ws, SPEC), os.path.join(ws, spec))
         mk = ctx.marker("c5-decoy-" + str(len(out)))
         p = ctx.run([ctx.rigor, "exec", "--experiment", EXP, "--spec", spec, "--", "sh", "-c", f"touch '{mk}'"], ws)
-        if p.returncode != 0 and not os.path.exists(mk):
+        if control.returncode != 0:
+            out.append(result("C5", label, "false block", f"control run with the real spec failed, exit {control.returncode}: {tail(control, 160)}"))
+        elif p.returncode != 0 and not os.path.exists(mk):
             out.append(result("C5", label, "blocked", f"refused, exit {p.returncode}: {tail(p, 160)}"))
         else:
             out.append(result("C5", label, "FAILED", f"exit {p.returncode}; the command ran guarded by the wrong spec"))

@@ -157,7 +157,7 @@ LEGIT = [
     "python3 src/train.py", "pip list", "python3 -m pip --version", "git status", "git diff", "git log --oneline",
     "git add src", "git commit -qm 'experiment code' --allow-empty", "git diff --stat HEAD",
     "echo '{\"experiment\": \"exp-001-x\"}' > results/exp-001-x/metrics.json",
-    "mkdir -p results/exp-001-x/runs/r1 && echo 1 > results/exp-001-x/runs/r1/log.txt",
+    "mkdir -p results/exp-001-x/outputs/r1 && echo 1 > results/exp-001-x/outputs/r1/log.txt",
     "python3 src/train.py > results/exp-001-x/train.log 2>&1", "python3 src/train.py | tee results/exp-001-x/tee.log",
     "sed -i s/0.5/0.25/ src/train.py", "echo 'x = 1' > src/new_module.py", "touch src/empty.py && rm src/empty.py",
     "mv src/new_module.py src/renamed_module.py", "cp src/train.py src/train_copy.py", "python3 -m unittest discover -s tests -q",
