@@ -5,7 +5,7 @@ because the protected state happened to end unchanged).
 
 Usage: redteam/selftest.py --rigor PATH/TO/rigor
 """
-import argparse, json, os, subprocess, sys, tempfile
+import argparse, json, os, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,6 +42,7 @@ def main():
         ok = p.returncode != 0 and hit[layer] > 0
         failures += not ok
         print(f"{layer:<9} disabled: run.py exit {p.returncode}, mismatches per layer {hit}  {'ok' if ok else 'NOT CAUGHT'}")
+    shutil.rmtree(tmp, ignore_errors=True)
     return 1 if failures else 0
 
 
