@@ -201,7 +201,8 @@ def c1_scenarios(ctx):
         hit = [n for n in names if os.path.exists(ctx.marker(n))]
         if hit:
             out.append(result("C1", label, "FAILED", f"code ran outside the sandbox: marker(s) {', '.join(hit)} (exit {p.returncode})"))
-        elif p.returncode != 0 and "TAMPER" not in p.stderr:
+        elif p.returncode != 0 and "TAMPER" not in p.stderr and "modules" not in plant.__name__:
+            # (Planted json.py/sitecustomize.py break the training script itself, inside the sandbox: not Rigor's doing.)
             out.append(result("C1", label, "false block", f"no marker, but the run failed: exit {p.returncode}: {tail(p)}"))
         else:
             out.append(result("C1", label, "blocked", f"no marker outside; run exit {p.returncode}"))
@@ -323,7 +324,7 @@ json.dump(res, open({report!r}, "w"))
         if os.path.exists(os.path.join(ws, EXP, "runs", "forged", "run.json")):
             forged.append("runs/forged/run.json created")
         for opname, r in sorted(res.items()):
-            bad = r not in ("EROFS", "EPERM", "EACCES", "EXDEV")
+            bad = r not in ("EROFS", "EPERM", "EACCES", "EXDEV", "EBUSY")
             label = f"inside a run: {opname}"
             if bad:
                 out.append(result("C2", label, "FAILED", "the operation succeeded inside the run" if r == "ok" else f"failed with {r}, not EROFS/EPERM", mode))
@@ -382,6 +383,10 @@ def c3_scenarios(ctx):
         now = read(spec)
         if v.returncode != 0 and now == original:
             out.append(result("C3", label, "detected+restored", f"verify exit {v.returncode}", "chmod-fallback"))
+        elif ex.returncode == 3 and now == original and v.returncode == 0:
+            # The guard survived the kill (its child runs in a session and PID namespace of its own),
+            # reported the change (exit 3) and restored it from its trusted state; verify agrees.
+            out.append(result("C3", label, "detected+restored", "guard exec exit 3, restored; a later verify is clean", "chmod-fallback"))
         elif v.returncode == 0:
             out.append(result("C3", label, "FAILED", f"verify said unchanged (exec exit {ex.returncode}); spec {'restored' if now == original else 'STILL TAMPERED'}", "chmod-fallback"))
         else:
@@ -466,7 +471,8 @@ def c5_scenarios(ctx):
         except (OSError, ValueError):
             continue
         for k, v in flatten(rj):
-            if "guard" in k.lower() and (v is False or v is None or str(v).lower() in ("none", "off", "disabled", "no-guard", "unguarded", "false")):
+            if ("guard" in k.lower() or "sandbox" in k.lower()) and (v is False or v is None or "no-guard" in str(v).lower()
+                                                                      or str(v).lower() in ("none", "off", "disabled", "unguarded", "false")):
                 recorded = f"{k}={v}"
     if p.returncode == 0 and os.path.exists(m2) and recorded:
         out.append(result("C5", "exec --no-guard runs and run.json records it", "blocked", f"ran; run.json {recorded}"))

@@ -133,7 +133,7 @@ def attempts(root):
         ("mkdir -p .rigor && echo 'protect: []' > .rigor/guard.yaml", "config tamper"),
         ("python3 -c \"import os; os.makedirs('.rigor', exist_ok=True); open('.rigor/guard.yaml', 'w').write('writable: [/]')\"", "config tamper"),
         ("echo '{}' > results/exp-001-x/.rigor/guard-manifest.json", "manifest tamper"),
-        ("rm -rf results/exp-001-x/.rigor/snapshot", "manifest tamper"),
+        ("rm -f results/exp-001-x/.rigor/guard-manifest.json", "manifest tamper"),
     ]:
         add(cat, text)
         if text in OVERRIDES:
@@ -252,7 +252,8 @@ def run_attempt(rigor, root, a, fallback):
             os.symlink(os.path.join(root, SPEC), link)
         if a["kind"] == "hook-only":
             row["attempt"] = f"{a['tool']} {json.dumps(a['input'])}"
-            tool, ti = a["tool"], a["input"]
+            # The data file writes absolute paths and file URIs under a placeholder root.
+            tool, ti = a["tool"], json.loads(json.dumps(a["input"]).replace("/WORKSPACE", root))
         else:
             row["attempt"] = f"{a['tool']} {a['path']}"
             key = "notebook_path" if a["tool"] == "NotebookEdit" else "file_path"
@@ -340,8 +341,11 @@ def snapshot_state(root):
 WRITE_TOOLS = {"Write", "Edit", "MultiEdit", "NotebookEdit"}
 
 
-def run_legit(rigor, root, item, fallback):
-    """A legitimate command (str) or tool call ({"tool","input"}): policy allows, hook allows, sandbox exit 0."""
+def run_legit(rigor, root, item, fallback, runnable=True):
+    """A legitimate command (str) or tool call ({"tool","input"}): policy allows, hook allows, and in
+    the sandbox (bash, as an agent's shell tool runs it) it exits 0 when `runnable` (run.py's own list,
+    written to succeed in this workspace) or, for the data file's commands (which name inputs the
+    workspace does not have), at least no write of it is refused by the kernel."""
     spec = os.path.join(root, SPEC)
     env = dict(BASE_ENV)
     if fallback:
@@ -360,8 +364,10 @@ def run_legit(rigor, root, item, fallback):
     payload = {"session_id": "rt", "cwd": root, "hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": ti}
     hook = sh([rigor, "hook", "pre-tool-use", "--spec", spec], root, input=json.dumps(payload))
     if text is not None:
-        ex = sh([rigor, "guard", "exec", spec, "--phase", "legit", "--", "sh", "-c", text], root, env=env)
+        ex = sh([rigor, "guard", "exec", spec, "--phase", "legit", "--", "bash", "-c", text], root, env=env)
         code, err = ex.returncode, ex.stderr
+        if not runnable and not any(k in err for k in KERNEL_ERRORS):
+            code = 0
     else:
         code, err = 0, ""
     return {"command": shown, "policy_allows": pol_ok, "hook_allows": hook.returncode == 0,
@@ -433,8 +439,8 @@ def main():
         legit_root = os.path.join(tmp, "ws-legit")
         os.makedirs(legit_root)
         make_workspace(legit_root, tamper_bin)
-        items = LEGIT + ((data["LEGIT"] + data["TOOL_LEGIT"]) if data else [])
-        legit = [run_legit(rigor, legit_root, t, args.fallback) for t in items]
+        items = [(t, True) for t in LEGIT] + ([(t, False) for t in data["LEGIT"] + data["TOOL_LEGIT"]] if data else [])
+        legit = [run_legit(rigor, legit_root, t, args.fallback, runnable) for t, runnable in items]
     if not args.no_harness:
         sys.path.insert(0, HERE)
         import harness

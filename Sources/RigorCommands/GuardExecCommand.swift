@@ -25,7 +25,9 @@ struct GuardExecCommand: AsyncParsableCommand {
         let argv: [String]
         do { argv = try session.wrapper?.wrap(command, workingDirectory: cwd) ?? command } catch { throw fail("\(error)") }
         var status: Int32
-        do { status = try ChildProcess.runInheriting(argv) } catch { Console.error(error.description); status = 127 }
+        // With a wrapper the command runs in a session of its own (bwrap --new-session, setsid);
+        // without one it still gets a process group of its own, so it cannot signal Rigor's.
+        do { status = try ChildProcess.runInheriting(argv, ownGroup: session.wrapper == nil) } catch { Console.error(error.description); status = 127 }
         let strays = StrayProcesses.sweep()
         if strays > 0 { Console.error("note: \(strays) process(es) the command left behind were killed") }
         let events: [TamperEvent]

@@ -131,6 +131,7 @@ public struct BudgetLedger: Sendable {
             if pread(fd, &last, 1, size - 1) == 1, last != 0x0A { bytes.insert(0x0A, at: 0) }
         }
         try writeAll(fd, bytes)
+        RecordWitnesses.appended(path, bytes)
         if fsync(fd) != 0 { throw .unwritable(path: path, reason: "fsync: \(String(cString: strerror(errno)))") }
     }
 

@@ -35,6 +35,7 @@ final class RunMonitor {
         defer { close(errLog) }
         let eventsLog = try openLog("events.jsonl")
         defer { close(eventsLog) }
+        for log in ["stdout.log", "stderr.log", "events.jsonl"] { RecordWitnesses.replaced(prepared.runDir + "/" + log, []) }
         var record = prepared.record
         let observer = request.observer
         observer?.started(runID: prepared.runID, runDirectory: prepared.runDir)
@@ -256,6 +257,7 @@ final class RunMonitor {
                 try prepared.ledger.append(JSONObject([("event", "overrun"), ("run_id", .string(record.runID)), ("reason", .string(reason))]))
             }
         } catch { throw .ledger(error) }
+        for log in ["stdout.log", "stderr.log", "events.jsonl"] { RecordWitnesses.finished(prepared.runDir + "/" + log) }
         observer?.finished(record)
         return record
     }

@@ -105,6 +105,7 @@ enum RunPreparation {
             for _ in 0..<100 where made == nil {
                 runID = RunID.generate()
                 if mkdirat(runs.fd, runID, 0o755) == 0 {
+                    RecordWitnesses.created(runsDir + "/" + runID)
                     do { made = try runs.subdirectory(runID) } catch { throw .io("run folder: \(error.description)") }
                 } else if errno != EEXIST {
                     throw .io("cannot create the run folder \(runsDir)/\(runID): \(String(cString: strerror(errno)))")

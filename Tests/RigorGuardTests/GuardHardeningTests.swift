@@ -286,3 +286,30 @@ extension GuardFixture {
         return f
     }
 }
+
+/// Class 2 in the fallback: a root child can write Rigor's records; the guard notices and repairs.
+@Suite(.serialized) struct FallbackRecordTests {
+    @Test func recordsForgedByARootChildAreRestoredOrQuarantined() throws {
+        let f = GuardFixture.withRunnableSpec()
+        let store = TempDirectory(prefix: "rigor-store")
+        var env = ProcessInfo.processInfo.environment
+        env[TrustedStore.variable] = store.path
+        env[GuardProbe.forceFallbackVariable] = "1"
+        let exp = f.abs("results/exp-001-x")
+        let first = try runProcess([RepoPaths.rigorBinary, "exec", "--experiment", exp, "--", "true"], cwd: f.root, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: exp + "/runs").filter { !$0.hasPrefix(".") }
+        let old = try #require(runs.first)
+        let ledger = f.read("results/exp-001-x/ledger.jsonl")
+        let record = f.read("results/exp-001-x/runs/\(old)/run.json")
+        let r = try runProcess([RepoPaths.rigorBinary, "exec", "--experiment", exp, "--", "sh", "-c",
+                                "echo '{\"event\":\"run_finished\",\"wall_seconds\":-99}' >> results/exp-001-x/ledger.jsonl; mkdir -p results/exp-001-x/runs/forged; echo '{}' > results/exp-001-x/runs/forged/run.json; echo '{}' > results/exp-001-x/runs/\(old)/run.json"],
+                               cwd: f.root, environment: env)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("ledger.jsonl was modified"), "\(r.stderr)")
+        #expect(f.read("results/exp-001-x/runs/\(old)/run.json") == record)
+        #expect(!FileManager.default.fileExists(atPath: exp + "/runs/forged"))
+        let now = try #require(f.read("results/exp-001-x/ledger.jsonl"))
+        #expect(now.hasPrefix(ledger ?? "?") && !now.contains("-99"))
+    }
+}

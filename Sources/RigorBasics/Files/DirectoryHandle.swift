@@ -70,7 +70,7 @@ public final class DirectoryHandle: @unchecked Sendable {
         try Self.checkName(name, in: path)
         let full = path + "/" + name
         if create || exclusive {
-            if mkdirat(fd, name, mode) != 0 {
+            if mkdirat(fd, name, mode) == 0 { RecordWitnesses.created(full) } else {
                 let why = errno
                 if why != EEXIST || exclusive {
                     throw .unwritable(path: full, reason: why == EEXIST
@@ -171,6 +171,7 @@ public final class DirectoryHandle: @unchecked Sendable {
         }
         ok = true
         _ = fsync(fd)
+        RecordWitnesses.replaced(path + "/" + name, bytes)
     }
 
     /// Writes every byte to `fd`, retrying partial writes.

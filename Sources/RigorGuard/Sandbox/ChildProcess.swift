@@ -15,7 +15,7 @@ public enum ChildProcess {
 
     /// Runs argv (argv[0] resolved on PATH when not absolute) with inherited stdio and returns
     /// its exit status, or 128 + signal number when it was killed by a signal.
-    public static func runInheriting(_ argv: [String], environment: [String: String]? = nil) throws(GuardError) -> Int32 {
+    public static func runInheriting(_ argv: [String], environment: [String: String]? = nil, ownGroup: Bool = false) throws(GuardError) -> Int32 {
         let env = environment ?? ProcessInfo.processInfo.environment
         guard let first = argv.first, let exe = first.hasPrefix("/") ? first : ExecutableSearch.resolve(first, path: env["PATH"], cwd: FileManager.default.currentDirectoryPath) else {
             throw .spawnFailed(command: argv.first ?? "(empty)", reason: "not found on PATH")
@@ -23,9 +23,9 @@ public enum ChildProcess {
         var spec = LaunchSpec(argv: [exe] + argv.dropFirst(), environment: env)
         spec.workingDirectory = FileManager.default.currentDirectoryPath
         spec.stdin = .inherit
-        // Stays in the terminal's process group (an interactive shell needs it); the sandbox's
-        // PID namespace, or the fallback's, ends whatever it starts.
-        spec.newProcessGroup = false
+        // By default it stays in the terminal's process group (an interactive shell needs it) and
+        // the wrapper (bubblewrap, setsid + unshare) gives it a session of its own.
+        spec.newProcessGroup = ownGroup
         let pid: pid_t
         do { pid = try ProcessLauncher.spawn(spec) } catch { throw .spawnFailed(command: error.command, reason: error.reason) }
         forwardedPID.store(pid, ordering: .sequentiallyConsistent)

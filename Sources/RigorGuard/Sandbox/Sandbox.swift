@@ -19,6 +19,8 @@ public struct Sandbox: LaunchWrapper {
     public let store: TrustedStore
     /// The private home inside the sandbox.
     public static let privateHome = "/tmp/home"
+    /// Files of the real home shown read-only in the private one (configuration tools read).
+    public static let sharedDotfiles: [(String, Bool)] = [(".gitconfig", false), (".config/git", true)]
     /// Temp folders replaced by private empty ones inside.
     public static let privateTemp = ["/tmp", "/var/tmp"]
 
@@ -50,6 +52,15 @@ public struct Sandbox: LaunchWrapper {
                     "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         for t in Self.privateTemp { args += ["--tmpfs", t] }
         args += ["--dir", Self.privateHome]
+        // The user's git identity and settings stay available, read-only, in the private home.
+        if realHomeWritable == nil, let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") {
+            for (rel, isDir) in Self.sharedDotfiles {
+                var d: ObjCBool = false
+                if FileManager.default.fileExists(atPath: home + "/" + rel, isDirectory: &d), d.boolValue == isDir {
+                    args += ["--ro-bind", home + "/" + rel, Self.privateHome + "/" + rel]
+                }
+            }
+        }
         var binds: [(path: String, writable: Bool)] = writablePaths.map { ($0, true) }
         binds += set.protected.filter(\.exists).map { ($0.path, false) }
         // Programs and files under a private temp folder (a build or a venv in /tmp) stay visible, read-only.
@@ -102,16 +113,37 @@ public struct Sandbox: LaunchWrapper {
     }
 }
 
-/// The fallback's containment: `unshare --pid --fork --kill-child`, so that no
+/// The fallback's containment: `setsid --wait unshare --pid --fork --kill-child`: a session of
+/// its own (as bubblewrap's `--new-session`: `kill 0` or a signal to its group cannot reach
+/// Rigor or Rigor's caller) and a PID namespace of its own, so that no
 /// process of a run outlives it even without bubblewrap (used when it works here). The host's
 /// /proc stays mounted, so `SandboxDetection` still sees the run's ancestry from inside.
 public struct PIDNamespaceWrapper: LaunchWrapper {
     public let unsharePath: String
+    public let setsidPath: String?
 
-    public var summary: String { "pid namespace (unshare); protected paths NOT kernel-protected (chmod fallback)" }
+    public var summary: String { "own session and pid namespace (setsid, unshare); protected paths NOT kernel-protected (chmod fallback)" }
 
     public func wrap(_ argv: [String], workingDirectory: String) throws -> [String] {
-        [unsharePath, "--pid", "--fork", "--kill-child", "--"] + argv
+        (setsidPath.map { [$0, "--wait"] } ?? []) + [unsharePath, "--pid", "--fork", "--kill-child", "--"] + privateHome() + argv
+    }
+
+    /// `env HOME=<fresh folder> TMPDIR=<fresh folder>`: without a mount namespace the real home
+    /// and /tmp cannot be hidden, but tools that write to $HOME and $TMPDIR get folders of the
+    /// run's own (left in /tmp for inspection).
+    func privateHome() -> [String] {
+        guard let env = TrustedExecutable.resolve("env") else { return [] }
+        var template = Array("/tmp/rigor-run-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { return [] }
+        let dir = String(cString: made)
+        let home = dir + "/home"
+        guard mkdir(home, 0o700) == 0 else { return [] }
+        if let real = ProcessInfo.processInfo.environment["HOME"], real.hasPrefix("/") {
+            for (rel, _) in Sandbox.sharedDotfiles where !rel.contains("/") && FileManager.default.fileExists(atPath: real + "/" + rel) {
+                _ = symlink(real + "/" + rel, home + "/" + rel)
+            }
+        }
+        return [env, "HOME=" + home, "TMPDIR=" + dir]
     }
 
     public func wrapProbe(_ argv: [String]) -> [String]? { nil }
@@ -124,7 +156,7 @@ public struct PIDNamespaceWrapper: LaunchWrapper {
             if let path = TrustedExecutable.resolve("unshare"),
                let out = CapturedCommand.run([path, "--pid", "--fork", "--kill-child", "--", "/bin/true"],
                                              environment: TrustedExecutable.scrubbedEnvironment(), timeout: 10), out.status == 0 {
-                found = PIDNamespaceWrapper(unsharePath: path)
+                found = PIDNamespaceWrapper(unsharePath: path, setsidPath: TrustedExecutable.resolve("setsid"))
             }
             cached = Probe(wrapper: found)
             return found

@@ -117,19 +117,19 @@ public struct GuardState: Sendable {
         return bytes
     }
 
-    /// Appends events to the store's tamper record and the workspace copy (O_APPEND, fsync).
+    /// Appends events to the store's tamper record (must succeed) and to the workspace copy
+    /// `results/<exp>/.rigor/tamper.jsonl` (best effort), O_APPEND and fsync'd.
     func recordEvents(_ lines: [[UInt8]]) throws(GuardError) {
         guard !lines.isEmpty else { return }
         let bytes = lines.flatMap { $0 }
-        for (handle, label) in [(try? Optional(dir), dir.path), (try? DirectoryHandle.openCreating(set.stateDir), set.stateDir)] {
-            guard let h = handle ?? nil else { continue }
-            do {
-                let f = try h.openAppending(Self.tamperLogName)
-                defer { close(f) }
-                try DirectoryHandle.writeAll(f, bytes, path: label + "/" + Self.tamperLogName)
-                fsync(f)
-            } catch { if label == dir.path { throw .io(path: label + "/" + Self.tamperLogName, reason: error.description) } }
+        func append(to handle: DirectoryHandle) throws(RigorFileError) {
+            let f = try handle.openAppending(Self.tamperLogName)
+            defer { close(f) }
+            try DirectoryHandle.writeAll(f, bytes, path: handle.path + "/" + Self.tamperLogName)
+            fsync(f)
         }
+        do { try append(to: dir) } catch { throw .io(path: dir.path + "/" + Self.tamperLogName, reason: error.description) }
+        if let copy = try? DirectoryHandle.openCreating(set.stateDir) { try? append(to: copy) }
     }
 
     static func hexBytes(_ s: String) -> [UInt8]? {

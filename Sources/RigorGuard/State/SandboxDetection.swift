@@ -15,6 +15,10 @@ import Darwin
 public enum SandboxDetection {
     /// Why this process counts as inside, or nil when it runs outside.
     public static func insideReason(store: TrustedStore = .current()) -> String? {
+        // Pid 1 of a bubblewrap sandbox's PID namespace is bubblewrap itself.
+        if let pid1 = try? String(contentsOfFile: "/proc/1/comm", encoding: .utf8), pid1.trimmingCharacters(in: .whitespacesAndNewlines) == "bwrap" {
+            return "pid 1 here is bubblewrap: this process runs inside a sandbox"
+        }
         do { _ = try store.open() } catch {
             return "Rigor's trusted state (\(store.root)) is not writable here, as inside a Rigor sandbox"
         }
@@ -40,12 +44,23 @@ public enum SandboxDetection {
     }
 }
 
-/// Markers of open guard sessions in the trusted store: `sessions/<pid>` holding the
-/// process's start time (so a reused pid is not mistaken for the session's holder).
+/// Markers of open guard sessions: `<pid>` holding the process's start time (so a reused pid
+/// is not mistaken for the session's holder), in a folder that depends only on the user, never
+/// on the environment (a child could point RIGOR_STATE_DIR elsewhere): `/run/rigor/sessions` for
+/// root, `/tmp/rigor-<uid>/sessions` (0700, owned by the user) otherwise.
 enum SessionMarkers {
+    static var root: String { getuid() == 0 ? "/run/rigor" : "/tmp/rigor-\(getuid())" }
+
     static func directory(_ store: TrustedStore) throws(GuardError) -> DirectoryHandle {
-        do { return try store.open().subdirectory("sessions", create: true, mode: 0o700) } catch let e as GuardError { throw e } catch {
-            throw .stateUnavailable(path: store.root, reason: "\(error)")
+        do {
+            let dir = try DirectoryHandle.openCreating(root + "/sessions", mode: 0o700)
+            var st = stat()
+            guard fstat(dir.fd, &st) == 0, st.st_uid == getuid() else {
+                throw GuardError.stateUnavailable(path: dir.path, reason: "not owned by this user")
+            }
+            return dir
+        } catch let e as GuardError { throw e } catch {
+            throw .stateUnavailable(path: root, reason: "\(error)")
         }
     }
 

@@ -18,6 +18,8 @@ public struct GuardSession: Sendable {
     let fallbackModes: [String: UInt32]
     /// Changes found (and restored) against the manifest of an earlier session that never ended.
     public let priorEvents: [TamperEvent]
+    /// In fallback mode, the witness of Rigor's own writes to its records.
+    let records: RecordGuard?
 
     static let openMarkerName = "session-open"
 
@@ -54,7 +56,11 @@ public struct GuardSession: Sendable {
         let fresh = try GuardState(set: set, store: store)
         let manifest = try fresh.record(mode: probe.mode)
         var modes: [String: UInt32] = [:]
+        var records: RecordGuard?
         if let warning = probe.warning {
+            let witness = RecordGuard(set: set)
+            RecordWitnesses.install(witness)
+            records = witness
             FileHandle.standardError.write(Data((warning + "\n").utf8))
             for e in manifest.entries where e.kind == .file || e.kind == .directory {
                 let abs = manifest.absolute(e)
@@ -62,7 +68,7 @@ public struct GuardSession: Sendable {
                 if chmod(abs, locked) == 0 { modes[abs] = e.mode }
             }
         }
-        return GuardSession(set: set, probe: probe, manifest: manifest, phase: phase, state: fresh, fallbackModes: modes, priorEvents: prior)
+        return GuardSession(set: set, probe: probe, manifest: manifest, phase: phase, state: fresh, fallbackModes: modes, priorEvents: prior, records: records)
     }
 
     /// Undoes the fallback chmods, verifies against the manifest held in memory (the one taken
@@ -76,7 +82,19 @@ public struct GuardSession: Sendable {
                 if UInt32(st.st_mode) & 0o7777 == locked { _ = chmod(path, mode_t(mode)) }
             }
         }
-        let events = try TamperCheck.verifyAndRestore(manifest, state: state, phase: phase, restore: restore)
+        var events = try TamperCheck.verifyAndRestore(manifest, state: state, phase: phase, restore: restore)
+        if let records {
+            RecordWitnesses.install(nil)
+            let restorer = Restorer(state: state, quarantineStamp: Timestamp.now().replacingOccurrences(of: ":", with: "") + "-\(getpid())-records")
+            let recordEvents = records.verify { path in
+                do {
+                    let (parent, name) = try restorer.parentDirectory(of: path)
+                    return restorer.moveAside(name, in: parent, relative: PathResolution.relative(path, to: set.workspace.root))
+                } catch { return "cannot reach it without following links: \(error)" }
+            }
+            try TamperCheck.record(recordEvents, phase: phase, state: state)
+            events += recordEvents
+        }
         // The manifest taken at `begin` stays the truth: whatever was recorded in the store during
         // the phase (a re-baseline by the guarded party in fallback mode) is overwritten.
         try state.write(manifest)

@@ -27,7 +27,7 @@ public final class ProtocolJournal: Sendable {
         var last: UInt8 = 0
         let size = lseek(descriptor, 0, SEEK_END)
         if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
-            _ = "\n".withCString { Foundation.write(descriptor, $0, 1) }
+            if "\n".withCString({ Foundation.write(descriptor, $0, 1) }) == 1 { RecordWitnesses.appended(path, [0x0A]) }
         }
     }
 
@@ -46,6 +46,7 @@ public final class ProtocolJournal: Sendable {
                 if n < 0 { if errno == EINTR { continue }; return String(cString: strerror(errno)) }
                 offset += n
             }
+            RecordWitnesses.appended(path, bytes)
             return fsync(descriptor) == 0 ? nil : "fsync: " + String(cString: strerror(errno))
         }
         if let failure { throw .io(path: path, reason: failure) }
