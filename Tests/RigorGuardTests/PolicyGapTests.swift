@@ -42,6 +42,9 @@ import Testing
         ("git config alias.wipe '!echo x > HANDOFF.md'", "git-config-command"),
         ("git apply <<'EOF'\n--- a/experiments/exp-001-x.md\n+++ b/experiments/exp-001-x.md\n@@ -1 +1 @@\n-a\n+b\nEOF", "patch-protected"),
         ("curl -s http://example.invalid/p.diff | git apply", "cannot-analyse"),
+        // A patch file written earlier in the same text: what is on disk now is not what patch reads.
+        ("printf 'x' > src/new.diff && patch -p0 -i src/new.diff", "cannot-analyse"),
+        ("echo x > src/in.diff; git apply < src/in.diff", "cannot-analyse"),
         ("patch -p1 <<'EOF'\n--- a/RESEARCH_LOG.md\n+++ b/RESEARCH_LOG.md\n@@ -1 +1 @@\n-a\n+b\nEOF", "patch-protected"),
         ("git archive HEAD | tar -x", "extract-into-protected"),
         ("unzip -o /tmp/payload.zip", "extract-into-protected"),

@@ -75,9 +75,11 @@ import Testing
         let f = GuardFixture()
         let r = try runProcess([RepoPaths.rigorBinary, "guard", "show", f.spec, "--json"], cwd: f.root)
         #expect(r.status == 0)
-        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-        #expect((obj["protected"] as! [[String: Any]]).contains { $0["path"] as? String == "experiments/exp-001-x.md" })
-        #expect((obj["writable"] as! [String]).contains("results/exp-001-x"))
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let protected = try #require(obj["protected"] as? [[String: Any]])
+        let writable = try #require(obj["writable"] as? [String])
+        #expect(protected.contains { $0["path"] as? String == "experiments/exp-001-x.md" })
+        #expect(writable.contains("results/exp-001-x"))
         #expect(["bubblewrap", "chmod-fallback"].contains(obj["guard_mode"] as? String ?? ""))
     }
 

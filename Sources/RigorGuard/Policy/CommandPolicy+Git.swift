@@ -84,12 +84,17 @@ extension CommandPolicy {
         if files.isEmpty {
             switch s.stdin {
             case .text(let t): texts.append(t)
-            case .file(let f): texts.append(contentsOrEmpty(f, s))
+            case .file(let f):
+                if let made = writtenEarlier(f, s) { return deny("cannot-analyse", "cannot analyse: \(tool) reads a patch from \(made), which an earlier command of the same text writes; the policy cannot see which files it changes", argv) }
+                texts.append(contentsOrEmpty(f, s))
             case .computed(let p): return deny("cannot-analyse", "cannot analyse: \(tool) reads a patch piped from '\(p)'; the policy cannot see which files it changes", argv)
             case .none: return deny("cannot-analyse", "cannot analyse: \(tool) reads a patch from the terminal", argv)
             }
         }
         for f in files {
+            if let made = writtenEarlier(f, s) {
+                return deny("cannot-analyse", "cannot analyse: \(tool) patch file \(made) is written by an earlier command of the same text; the policy cannot see which files it changes", argv)
+            }
             let path = s.cwd.map { PathResolution.resolve(f, relativeTo: $0) } ?? f
             guard let t = try? String(contentsOfFile: path, encoding: .utf8) else {
                 return deny("cannot-analyse", "cannot analyse: \(tool) patch file \(f) cannot be read now (made by an earlier command?); the policy cannot see which files it changes", argv)
@@ -105,6 +110,13 @@ extension CommandPolicy {
             }
         }
         return nil
+    }
+
+    /// `f` resolved, when a redirection earlier in the text writes it.
+    private func writtenEarlier(_ f: String, _ s: EvalState) -> String? {
+        guard let cwd = s.cwd else { return nil }
+        let path = resolve(f, cwd, links: s.links)
+        return s.written.contains(path) ? f : nil
     }
 
     private func contentsOrEmpty(_ f: String, _ s: EvalState) -> String {

@@ -49,6 +49,9 @@ public struct CommandPolicy: Sendable {
         var scopes: [(cwd: String?, oldCwd: String?, dirStack: [String?])] = []
         /// Symbolic links created earlier in the same text: link path → target (absolute).
         var links: [String: String] = [:]
+        /// Files written by redirections earlier in the same text (absolute): what is on disk now
+        /// is not what a later command of the text will read from them.
+        var written: Set<String> = []
         /// The current command's standard input.
         var stdin: StdinSource = .none
         var commandsById: [Int: SimpleCommand] = [:]
@@ -89,6 +92,7 @@ public struct CommandPolicy: Sendable {
             if let v = writeViolation(r.target.text, s) {
                 return deny("redirect-to-protected", "output redirection '\(r.op) \(r.target.text)' writes a protected path: \(v)", words)
             }
+            if let cwd = s.cwd { s.written.insert(resolve(r.target.text, cwd, links: s.links)) }
         }
         let keywords: Set<String> = ["{", "}", "!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "in", "select", "function", "[[", "]]"]
         if words.first == "for" || words.first == "case" || words.first == "select" { return nil }
