@@ -326,7 +326,11 @@ json.dump(res, open({report!r}, "w"))
         for opname, r in sorted(res.items()):
             bad = r not in ("EROFS", "EPERM", "EACCES", "EXDEV", "EBUSY")
             label = f"inside a run: {opname}"
-            if bad:
+            if bad and mode_fb and r == "ok" and not forged and p.returncode == 3 and "TAMPER" in p.stderr:
+                # The fallback cannot stop a root child; the guard saw the forgery and put the
+                # records back as Rigor wrote them (checked by "records unchanged" below).
+                out.append(result("C2", label, "detected+restored", "succeeded inside (no kernel protection in the fallback); reported as TAMPER and repaired", mode))
+            elif bad:
                 out.append(result("C2", label, "FAILED", "the operation succeeded inside the run" if r == "ok" else f"failed with {r}, not EROFS/EPERM", mode))
             else:
                 out.append(result("C2", label, "blocked", r, mode))

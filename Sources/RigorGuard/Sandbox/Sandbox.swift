@@ -64,8 +64,11 @@ public struct Sandbox: LaunchWrapper {
         var binds: [(path: String, writable: Bool)] = writablePaths.map { ($0, true) }
         binds += set.protected.filter(\.exists).map { ($0.path, false) }
         // Programs and files under a private temp folder (a build or a venv in /tmp) stay visible, read-only.
-        binds += extraReadOnly.filter { p in Self.privateTemp.contains { PathResolution.isWithin(p, $0) } && FileManager.default.fileExists(atPath: p) }
-            .map { ($0, false) }
+        let writable = writablePaths
+        binds += extraReadOnly.filter { p in
+            Self.privateTemp.contains { PathResolution.isWithin(p, $0) } && !writable.contains { PathResolution.isWithin(p, $0) }
+                && !set.protected.contains { PathResolution.isWithin(p, $0.path) } && FileManager.default.fileExists(atPath: p)
+        }.map { ($0, false) }
         // Shallow first; at equal depth writable first so a protected path of the same depth wins.
         binds.sort { a, b in
             let da = a.path.split(separator: "/").count, db = b.path.split(separator: "/").count
@@ -93,6 +96,8 @@ public struct Sandbox: LaunchWrapper {
         var extra = [CommandLine.arguments.first.map { ($0 as NSString).resolvingSymlinksInPath }].compactMap { $0 }
         extra = extra.map { ($0 as NSString).deletingLastPathComponent }
         if let program = argv.first, program.hasPrefix("/") { extra.append((program as NSString).deletingLastPathComponent) }
+        // Files the command names by absolute path (a script in a temp folder) stay visible too.
+        extra += argv.dropFirst().filter { $0.hasPrefix("/") }
         return [bwrapPath] + bwrapArguments(workingDirectory: PathResolution.resolve(workingDirectory, relativeTo: "/"), extraReadOnly: extra) + ["--"] + argv
     }
 
