@@ -10,8 +10,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-before="${1:?usage: exec-overhead.sh BEFORE_BIN [AFTER_BIN]}"
-if [[ -n "${2:-}" ]]; then after="$2"; else
+before="$(realpath "${1:?usage: exec-overhead.sh BEFORE_BIN [AFTER_BIN]}")"
+if [[ -n "${2:-}" ]]; then after="$(realpath "$2")"; else
   swift build -c release --product rigor >/dev/null
   after="$(swift build -c release --show-bin-path)/rigor"
 fi
@@ -23,15 +23,21 @@ export RIGOR_STATE_DIR="$work/store" PYTHONPATH="$root/python"
 py="$(python3 -c 'import sys; print(sys.executable)')"
 emit="$root/benchmarks/supervisor/emit.py"
 cd "$work/ws"
+# A fresh results folder before each run (untimed), so the spec's run budget never refuses one.
+fresh() { rm -rf results/exp-001-hidden-width; mkdir -p results/exp-001-hidden-width; }
+# Every run must succeed, or the figures mean nothing.
+check() { "$@" >/dev/null 2>&1 || { echo "exec-overhead: failed: $*" >&2; exit 1; }; }
 timed() { local t0=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; local t1=$EPOCHREALTIME; awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'; }
+fresh; check "$before" exec --experiment results/exp-001-hidden-width -- "$py" "$emit" 0
+fresh; check "$after" exec --experiment results/exp-001-hidden-width -- "$py" "$emit" 0
 declare -A cells
 for ((i = 1; i <= ROUNDS; i++)); do
   cells[bare_a]+="$(timed "$py" "$emit" 0) "
   cells[bare_b]+="$(timed env -u RIGOR_EVENTS_FD "$py" "$emit" "$N") "
   for who in before after; do
     bin="$before"; [[ $who == after ]] && bin="$after"
-    cells[${who}_a]+="$(timed "$bin" exec --experiment results/exp-001-hidden-width --json -- "$py" "$emit" 0) "
-    cells[${who}_b]+="$(timed "$bin" exec --experiment results/exp-001-hidden-width --json -- "$py" "$emit" "$N") "
+    fresh; cells[${who}_a]+="$(timed "$bin" exec --experiment results/exp-001-hidden-width --json -- "$py" "$emit" 0) "
+    fresh; cells[${who}_b]+="$(timed "$bin" exec --experiment results/exp-001-hidden-width --json -- "$py" "$emit" "$N") "
   done
 done
 python3 - "$N" "$ROUNDS" "${cells[bare_a]}" "${cells[bare_b]}" "${cells[before_a]}" "${cells[before_b]}" "${cells[after_a]}" "${cells[after_b]}" <<'PY'
