@@ -1,4 +1,5 @@
 import Foundation
+import RigorBasics
 
 /// The default number of slots: GPUs reported by `nvidia-smi -L`, else CPU cores.
 public enum SlotCount {
@@ -12,20 +13,12 @@ public enum SlotCount {
         return Detected(slots: max(1, ProcessInfo.processInfo.activeProcessorCount), gpus: false)
     }
 
-    /// GPUs listed by `nvidia-smi -L`; nil when the tool is absent or fails.
+    /// GPUs listed by `nvidia-smi -L`; nil when the tool is absent or fails. Only a system
+    /// nvidia-smi runs (never one found through PATH), with a scrubbed environment.
     static func nvidiaGPUCount() -> Int? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/nvidia-smi" }
-        guard let tool = paths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-L"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("GPU ") }.count
+        guard let tool = TrustedExecutable.resolve("nvidia-smi"),
+              let out = CapturedCommand.run([tool, "-L"], environment: TrustedExecutable.scrubbedEnvironment(), timeout: 10),
+              out.status == 0 else { return nil }
+        return String(decoding: out.stdout, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("GPU ") }.count
     }
 }
