@@ -1,5 +1,6 @@
 import Foundation
 import RigorGuard
+import RigorTestSupport
 import Testing
 
 @Suite struct ProtectedSetTests {
@@ -71,5 +72,14 @@ import Testing
         for p in ["results/../experiments/exp-001-x.md", "src/../experiments/./exp-001-x.md", "src/link.md", "./experiments//exp-001-x.md"] {
             #expect(s.writeViolation(PathResolution.resolve(p, relativeTo: f.root)) != nil, "\(p)")
         }
+    }
+}
+
+@Suite struct SandboxDeviceTests {
+    @Test func acceleratorDeviceNodesAreBoundIntoThePrivateDev() throws {
+        let dev = TempDirectory(prefix: "rigor-dev")
+        for name in ["nvidia0", "nvidiactl", "nvidia-uvm", "null", "kfd", "sda"] { dev.write(name, "") }
+        try FileManager.default.createDirectory(atPath: dev.path + "/dri", withIntermediateDirectories: true)
+        #expect(Sandbox.acceleratorDevices(in: dev.path) == ["dri", "kfd", "nvidia-uvm", "nvidia0", "nvidiactl"].map { dev.path + "/" + $0 })
     }
 }

@@ -19,6 +19,13 @@ public struct Sandbox: LaunchWrapper {
     public let store: TrustedStore
     /// The private home inside the sandbox.
     public static let privateHome = "/tmp/home"
+    /// Device nodes of GPUs and other accelerators in `dev` (NVIDIA, DRM render nodes, AMD KFD),
+    /// which a training run inside the sandbox needs; sorted.
+    public static func acceleratorDevices(in dev: String = "/dev") -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dev)) ?? []
+        return names.filter { n in ["nvidia", "dri", "kfd"].contains { n.hasPrefix($0) } }.sorted().map { dev + "/" + $0 }
+    }
+
     /// Files of the real home shown read-only in the private one (configuration tools read).
     public static let sharedDotfiles: [(String, Bool)] = [(".gitconfig", false), (".config/git", true)]
     /// Temp folders replaced by private empty ones inside.
@@ -50,6 +57,8 @@ public struct Sandbox: LaunchWrapper {
     public func bwrapArguments(workingDirectory: String, extraReadOnly: [String] = []) -> [String] {
         var args = ["--die-with-parent", "--unshare-pid", "--new-session", "--cap-drop", "ALL",
                     "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        // The private /dev has no accelerators: the GPUs' device nodes are bound in.
+        for d in Self.acceleratorDevices() { args += ["--dev-bind", d, d] }
         for t in Self.privateTemp { args += ["--tmpfs", t] }
         args += ["--dir", Self.privateHome]
         // The user's git identity and settings stay available, read-only, in the private home.
