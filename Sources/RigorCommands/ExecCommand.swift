@@ -121,6 +121,7 @@ struct ExecCommand: AsyncParsableCommand {
             if let why = record.abortReason { line += ": \(why)" }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
+        if session == nil { UnguardedRuns.record(record.runID, experimentDir: experimentDir) }
         switch record.status {
         case .succeeded: if !tamperNotes.isEmpty { throw ExitCode(3) }
         case .failed: throw ExitCode(record.exitCode ?? 1)

@@ -184,11 +184,14 @@ import Glibc
         #expect(r.status == 2)
         #expect(r.stderr.contains("--no-guard"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/ran.txt"))
+        _ = ws.write("results/exp-404-nospec/config.json", "{\"experiment\": \"exp-404-nospec\"}\n")
         let ok = try runProcess([RepoPaths.rigorBinary, "exec", "--no-guard", "--json", "--experiment", "results/exp-404-nospec", "--", "sh", "-c", "echo ran > ran.txt"],
                                 cwd: ws.path, environment: env)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(FileManager.default.fileExists(atPath: ws.path + "/ran.txt"))
         #expect(ok.stdout.contains("none: --no-guard"), "run.json records the unguarded run: \(ok.stdout)")
+        let config = ws.read("results/exp-404-nospec/config.json") ?? ""
+        #expect(config.contains("\"experiment\"") && config.contains("unguarded_runs"), "config.json merged: \(config)")
     }
 
     @Test func execWithADecoySpecRefuses() throws {
