@@ -28,7 +28,8 @@ def sh(cmd, cwd, env=None, **kw):
 
 
 def make_workspace(root, tamper_bin):
-    for d in ["experiments", "results/exp-000-old", "results/exp-001-x", "src", "tests", "bin"]:
+    # .rigor/ as Rigor leaves it: it creates the folder before a guarded phase (so it can be mounted read-only).
+    for d in ["experiments", "results/exp-000-old", "results/exp-001-x", "src", "tests", "bin", ".rigor"]:
         os.makedirs(os.path.join(root, d), exist_ok=True)
     w = lambda p, t: open(os.path.join(root, p), "w").write(t)
     w(SPEC, "# exp-001 original spec (committed)\n")
@@ -138,7 +139,7 @@ def attempts(root):
                      ("unlink", [OTHER]), ("rename", [SPEC, "src/stolen.md"]), ("renameover", [SPEC, "src/new.md"]),
                      ("link", [SPEC, "src/hl2.md"]), ("chmod", [SPEC]), ("truncate", ["RESEARCH_LOG.md"]),
                      ("remount", ["experiments"]), ("umount", ["experiments"]), ("rmdir", ["results/exp-000-old"]),
-                     ("mkdir", ["results/exp-777"]), ("mkdir", [".rigor"])]:
+                     ("mkdir", ["results/exp-777"]), ("create", [".rigor/guard.yaml"])]:
         add("compiled C (" + op + ")", "bin/tamper " + op + " " + " ".join(args))
     # File tools through the hook (and the same write performed for real in the sandbox).
     for tool in ["Write", "Edit", "MultiEdit", "NotebookEdit"]:
@@ -184,9 +185,10 @@ NO_EFFECT_IN_FALLBACK = {
 }
 if not shutil.which("sudo"):
     NO_EFFECT_IN_FALLBACK["sudo chmod 666 experiments/exp-001-x.md"] = "sudo is not installed here"
-# Protected paths that do not exist in the workspace: bubblewrap cannot bind-mount them, so
-# their creation is the manifest's job (caught after the fact, moved to quarantine).
-MISSING_PROTECTED = re.compile(r"(^|[\s'\"(])\.rigor(/|$|[\s'\"])")
+# Protected paths that do not exist in the workspace cannot be bind-mounted by bubblewrap: their
+# creation is the manifest's job (caught after the fact, moved to quarantine). Rigor creates the
+# workspace's `.rigor/` before every guarded phase, so no attempt here targets such a path by
+# default; an attempt can say `"creates_missing": True`.
 
 
 def expectations(a, fallback):
@@ -206,7 +208,7 @@ def expectations(a, fallback):
         effect = a.get("effect", True) and not (fallback and text in NO_EFFECT_IN_FALLBACK)
         if fallback and "/proc/1/root/" in text and not os.access("/proc/1/root/", os.R_OK):
             effect = False  # pid 1's root is not reachable from here without the sandbox's PID namespace
-        creates_missing = a.get("creates_missing", MISSING_PROTECTED.search(text) is not None)
+        creates_missing = a.get("creates_missing", False)
         if fallback:
             kernel, manifest = False, effect
         else:

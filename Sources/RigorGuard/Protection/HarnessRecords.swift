@@ -17,9 +17,12 @@ public enum HarnessRecords {
     /// Files, relative to the experiment's results folder.
     public static let files = ["ledger.jsonl", "protocol-journal.jsonl", ".protocol.lock"]
 
-    /// Creates the records that are missing (empty files, folders) in `set.experimentResultsDir`.
+    /// Creates the records that are missing (empty files, folders) in `set.experimentResultsDir`,
+    /// and the workspace's `.rigor/` configuration folder, so that a child cannot create a
+    /// `guard.yaml` there (a folder that exists is mounted read-only; one that does not, cannot be).
     public static func prepare(_ set: ProtectedSet) throws(GuardError) {
         do {
+            _ = try DirectoryHandle.open(set.workspace.root).subdirectory(".rigor", create: true)
             let dir = try DirectoryHandle.openCreating(set.experimentResultsDir)
             for f in folders { _ = try dir.subdirectory(f, create: true) }
             for f in files { close(try dir.openRegular(f, flags: O_RDWR | O_CREAT)) }
