@@ -51,6 +51,12 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         var options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,
                                       toolVersion: RigorVersion.string, validator: ProtocolValidation.validator)
         let specPath = spec.path
+        // The guard protects the spec's workspace: the runs must write that workspace's results
+        // folder for this experiment, not one the plan names elsewhere (a decoy would be guarded instead).
+        if let named = parsed.resultsDirectory, let set = try? ProtectedSet.make(specPath: specPath),
+           PathResolution.resolve(named, relativeTo: "/") != set.experimentResultsDir {
+            throw fail(["\(plan): results: \(named) is not the results folder of \(specPath) (\(set.experimentResultsDir)); the guard protects the spec's workspace, so its runs must write there"], code: 2)
+        }
         StrayProcesses.becomeSubreaper()
         options.beginGuard = { () throws -> any PhaseGuard in
             try GuardSession.begin(set: try ProtectedSet.make(specPath: specPath), phase: "protocol")

@@ -98,4 +98,17 @@ import Testing
         #expect(dir.read("experiments/exp-001-hidden-width.md") == spec)
         #expect(dir.read("RESEARCH_LOG.md") == log)
     }
+
+    /// A plan cannot point the runs at a results folder other than its spec's (class 5: the
+    /// guard would protect one workspace while the runs write another).
+    @Test func planResultsOutsideTheSpecsWorkspaceIsRefused() throws {
+        let w = try evilWorkspace()
+        let decoy = TempDirectory(prefix: "rigor-decoy")
+        let plan = try String(contentsOfFile: w.plan, encoding: .utf8) + "\nresults: \(decoy.path)/results/exp-001-hidden-width\n"
+        let path = dir.write("plan-decoy.yaml", plan)
+        let r = try rigor(arguments: ["protocol", "run", path], cwd: dir.path)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("is not the results folder"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: decoy.path + "/results"))
+    }
 }
