@@ -316,3 +316,17 @@ extension GuardFixture {
         #expect(now.hasPrefix(ledger ?? "?") && !now.contains("-99"))
     }
 }
+
+/// Class 2: a results folder that is itself a symlink is refused, never written through.
+@Suite struct SymlinkedResultsFolderTests {
+    @Test func aSymlinkedExperimentFolderIsRefused() throws {
+        let ws = TempDirectory(prefix: "rigor-link")
+        let elsewhere = TempDirectory(prefix: "rigor-elsewhere")
+        try FileManager.default.createDirectory(atPath: ws.path + "/results", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: ws.path + "/results/exp-505-link", withDestinationPath: elsewhere.path)
+        let r = try runProcess([RepoPaths.rigorBinary, "exec", "--no-guard", "--experiment", "results/exp-505-link", "--", "true"], cwd: ws.path)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("symlink"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+    }
+}

@@ -22,14 +22,22 @@ public final class DirectoryHandle: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Opens an existing directory. `path` is made absolute and its symlinks resolved once
-    /// (`realpath`); the walk that follows refuses any component that is (by then) a symlink.
+    /// Opens an existing directory. The symlinks of its parent path are resolved once
+    /// (`realpath`), the folder itself must not be a symlink, and the walk from `/` refuses any
+    /// component that is (by then) a symlink.
     public static func open(_ path: String) throws(RigorFileError) -> DirectoryHandle {
-        guard let real = realpath(path, nil) else {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var trimmed = absolute
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let last = (trimmed as NSString).lastPathComponent
+        let parent = (trimmed as NSString).deletingLastPathComponent
+        guard let real = realpath(parent.isEmpty ? "/" : parent, nil) else {
             throw .unwritable(path: path, reason: "cannot resolve the directory: \(String(cString: strerror(errno)))")
         }
-        let resolved = String(cString: real)
+        var resolved = String(cString: real)
         free(real)
+        if trimmed != "/" && last != "." && last != ".." { resolved = (resolved == "/" ? "" : resolved) + "/" + last }
+        else if let r = realpath(trimmed, nil) { resolved = String(cString: r); free(r) }
         var fd = Foundation.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .unwritable(path: path, reason: "cannot open /") }
         for component in resolved.split(separator: "/") {
