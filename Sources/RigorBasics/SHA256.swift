@@ -77,12 +77,19 @@ public struct SHA256: Sendable {
         return h.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Lower-case hex digest of a file's bytes, read in chunks.
-    public static func hex(fileAt path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw RigorFileError.unreadable(path: path, reason: "cannot open for reading")
+    /// Lower-case hex digest of a regular file's bytes, read in chunks. The file is opened
+    /// non-blocking and must be a regular file (a FIFO cannot hang the caller); with
+    /// `followLinks: false` a symlink at `path` is refused.
+    public static func hex(fileAt path: String, followLinks: Bool = true) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else { throw RigorFileError.unreadable(path: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))") }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw RigorFileError.unreadable(path: path, reason: "not a regular file")
         }
-        defer { try? handle.close() }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var h = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
         return h.finalize().map { String(format: "%02x", $0) }.joined()

@@ -330,3 +330,31 @@ extension GuardFixture {
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
     }
 }
+
+/// Denial of service: a FIFO planted where Rigor reads (a record, metrics.json, a protected
+/// file) must not hang Rigor; it is reported as not a regular file, or repaired.
+@Suite(.serialized) struct PlantedFIFOTests {
+    @Test func fifosWhereRigorReadsDoNotHangIt() throws {
+        let f = GuardFixture.withRunnableSpec()
+        let store = TempDirectory(prefix: "rigor-store")
+        var env = ProcessInfo.processInfo.environment
+        env[TrustedStore.variable] = store.path
+        let exp = f.abs("results/exp-001-x")
+        try FileManager.default.createDirectory(atPath: exp, withIntermediateDirectories: true)
+        #expect(mkfifo(exp + "/ledger.jsonl", 0o644) == 0)
+        let budget = try runProcess([RepoPaths.rigorBinary, "budget", exp], cwd: f.root, environment: env, timeout: 20)
+        #expect(!budget.timedOut && budget.status != 0, "\(budget.stderr)")
+        #expect(budget.stderr.contains("regular file"), "\(budget.stderr)")
+        #expect(mkfifo(exp + "/metrics.json", 0o644) == 0)
+        let validate = try runProcess([RepoPaths.rigorBinary, "metrics", "validate", exp + "/metrics.json"], cwd: f.root, environment: env, timeout: 20)
+        #expect(!validate.timedOut && validate.status == 2, "\(validate.stderr)")
+        // A protected file swapped for a FIFO in the fallback: reported and restored, not a hang.
+        unlink(exp + "/ledger.jsonl")
+        var fb = env
+        fb[GuardProbe.forceFallbackVariable] = "1"
+        let r = try runProcess([RepoPaths.rigorBinary, "guard", "exec", f.spec, "--", "sh", "-c", "rm -f RESEARCH_LOG.md && mkfifo RESEARCH_LOG.md"],
+                               cwd: f.root, environment: fb, timeout: 30)
+        #expect(!r.timedOut && r.status == 3, "\(r.stderr)")
+        #expect(f.read("RESEARCH_LOG.md") == "RESEARCH_LOG.md\n")
+    }
+}

@@ -118,19 +118,21 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// and files with more than one hard link.
     public func openRegular(_ name: String, flags: Int32, mode: mode_t = 0o644) throws(RigorFileError) -> Int32 {
         try Self.checkName(name, in: path)
-        let f = openat(fd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
+        let f = openat(fd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode)
         guard f >= 0 else {
             let why = errno
             throw .unwritable(path: path + "/" + name, reason: why == ELOOP ? "is a symlink (Rigor never follows links where it keeps records)" : String(cString: strerror(why)))
         }
         do { try Self.requireSingleRegularFile(f, path: path + "/" + name) } catch { close(f); throw error }
+        _ = fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK)
         return f
     }
 
-    /// Opens a regular file for reading, refusing symlinks; nil when it does not exist.
+    /// Opens a regular file for reading, refusing symlinks; nil when it does not exist. Opened
+    /// non-blocking first, so a FIFO planted at the name cannot hang Rigor, then checked.
     public func openReading(_ name: String) throws(RigorFileError) -> Int32? {
         try Self.checkName(name, in: path)
-        let f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard f >= 0 else {
             if errno == ENOENT { return nil }
             throw .unreadable(path: path + "/" + name, reason: errno == ELOOP ? "is a symlink" : String(cString: strerror(errno)))
@@ -140,6 +142,7 @@ public final class DirectoryHandle: @unchecked Sendable {
             close(f)
             throw .unreadable(path: path + "/" + name, reason: "not a regular file")
         }
+        _ = fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK)
         return f
     }
 

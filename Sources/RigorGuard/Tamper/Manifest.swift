@@ -8,7 +8,19 @@ import Darwin
 
 /// What sits at one protected path: enough to tell any change and to restore it.
 public struct ManifestEntry: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case file, directory, symlink, absent, other }
+    public enum Kind: String, Sendable, Codable {
+        case file, directory, symlink, absent, other
+        /// For sentences: "a file", "something else (a FIFO, socket or device, or unreadable)".
+        public var described: String {
+            switch self {
+            case .file: return "a file"
+            case .directory: return "a directory"
+            case .symlink: return "a symlink"
+            case .absent: return "nothing"
+            case .other: return "something else (a FIFO, socket or device, or unreadable)"
+            }
+        }
+    }
     /// Path relative to the workspace root (absolute when outside it).
     public var path: String
     public var kind: Kind
@@ -62,8 +74,12 @@ public struct Manifest: Sendable, Codable, Equatable {
         let mode = UInt32(st.st_mode) & 0o7777
         switch st.st_mode & S_IFMT {
         case S_IFREG:
-            let sha: String
-            do { sha = try SHA256.hex(fileAt: abs) } catch { throw .io(path: abs, reason: "cannot hash: \(error)") }
+            // A file that cannot be hashed now (swapped for a FIFO or a link since lstat) is recorded
+            // as "other": a change to report and repair, never a reason to stop verifying.
+            guard let sha = try? SHA256.hex(fileAt: abs, followLinks: false) else {
+                out[rel] = ManifestEntry(path: rel, kind: .other, size: 0, mode: mode)
+                return
+            }
             out[rel] = ManifestEntry(path: rel, kind: .file, size: Int64(st.st_size), mode: mode, sha256: sha)
         case S_IFDIR:
             out[rel] = ManifestEntry(path: rel, kind: .directory, size: 0, mode: mode)

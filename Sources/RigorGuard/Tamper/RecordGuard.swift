@@ -47,9 +47,16 @@ public final class RecordGuard: RecordWitness, @unchecked Sendable {
 
     func isRecord(_ path: String) -> Bool { recordRoots.contains { PathResolution.isWithin(path, $0) } }
 
+    /// A regular file's bytes, read without following links or blocking on a FIFO; nil otherwise.
+    static func contents(_ path: String) -> Data? {
+        let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        guard let bytes = (try? DirectoryHandle.open(dir).read(name, limit: 1 << 32)) ?? nil else { return nil }
+        return Data(bytes)
+    }
+
     /// The file's hash, and its bytes when `keep` (nil: when it is at most 1 MiB, as run.json is).
     static func expectation(of path: String, keep: Bool?) -> Expected {
-        guard let data = FileManager.default.contents(atPath: path) else { return Expected(bytes: nil, sha: nil) }
+        guard let data = Self.contents(path) else { return Expected(bytes: nil, sha: nil) }
         let bytes = Array(data)
         return Expected(bytes: (keep ?? (bytes.count <= 1 << 20)) ? bytes : nil, sha: SHA256.hex(bytes))
     }
@@ -89,7 +96,7 @@ public final class RecordGuard: RecordWitness, @unchecked Sendable {
         func rel(_ p: String) -> String { PathResolution.relative(p, to: root) }
         for (path, want) in files.sorted(by: { $0.key < $1.key }) {
             guard let wantSHA = want.sha else { continue }
-            let now = FileManager.default.contents(atPath: path).map { SHA256.hex(Array($0)) }
+            let now = Self.contents(path).map { SHA256.hex(Array($0)) }
             guard now != wantSHA else { continue }
             var e = TamperEvent(path: rel(path), change: now == nil ? .deleted : .modified,
                                 detail: "a record Rigor wrote was changed by someone else", restored: false, restoreDetail: "")

@@ -25,7 +25,7 @@ public enum Snapshot {
                 continue
             }
             if !present {
-                let fd = open(manifest.absolute(e), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                let fd = open(manifest.absolute(e), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
                 guard fd >= 0 else { manifest.entries[i].snapshotted = false; continue }
                 let bytes = readAll(fd)
                 close(fd)

@@ -40,7 +40,7 @@ public enum TamperCheck {
             case (.absent, .absent): break
             case (.absent, _): events.append(event(old.path, .added, "\(new.kind.rawValue) appeared where nothing was"))
             case (_, .absent): events.append(event(old.path, .deleted, "\(old.kind.rawValue) is gone"))
-            case let (a, b) where a != b: events.append(event(old.path, .typeChanged, "was a \(a.rawValue), now a \(b.rawValue)"))
+            case let (a, b) where a != b: events.append(event(old.path, .typeChanged, "was \(a.described), now \(b.described)"))
             default:
                 if old.kind == .file, old.sha256 != new.sha256 {
                     events.append(event(old.path, .modified, "sha256 \(short(old.sha256)) → \(short(new.sha256)), size \(old.size) → \(new.size)"))
