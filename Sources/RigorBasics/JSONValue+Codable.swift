@@ -39,7 +39,8 @@ extension JSONObject: Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         self.init()
-        for key in c.allKeys { self[key.stringValue] = try c.decode(JSONValue.self, forKey: key) }
+        // Sorted: a keyed decoding container's keys come in no stable order on Linux.
+        for key in c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) { self[key.stringValue] = try c.decode(JSONValue.self, forKey: key) }
     }
 
     public func encode(to encoder: Encoder) throws {

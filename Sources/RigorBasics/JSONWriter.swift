@@ -75,6 +75,8 @@ extension JSONValue {
     /// Converts an Encodable value into a JSONValue (via JSONEncoder, then Rigor's reader).
     public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         let encoder = JSONEncoder()
+        // Sorted keys: Foundation's keyed containers have no stable order on Linux.
+        encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try encoder.encode(value)
