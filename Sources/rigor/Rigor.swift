@@ -10,6 +10,6 @@ import Darwin
 struct Rigor {
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
-        await RigorCommand.main()
+        await RigorCommand.start()
     }
 }

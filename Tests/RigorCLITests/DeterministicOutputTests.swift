@@ -22,3 +22,22 @@ import Testing
         #expect(outputs[0].contains("alpha=2 beta=4 gamma=6 mid=3 omega=5 zeta=1"), "\(outputs[0])")
     }
 }
+
+/// An unknown subcommand is answered with a `rigor:` line, the nearest command, and exit 2.
+@Suite struct UnknownCommandTests {
+    @Test(arguments: [(["sttus"], "did you mean 'rigor status'?"), (["guard", "snapshto", "x"], "did you mean 'rigor guard snapshot'?"),
+                      (["protocl", "run", "plan.yaml"], "did you mean 'rigor protocol'?"), (["xyzzy"], "unknown command 'rigor xyzzy'")])
+    func unknownSubcommand(arguments: [String], expected: String) throws {
+        let r = try rigor(arguments: arguments)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("rigor: unknown command"), "\(r.stderr)")
+        #expect(r.stderr.contains(expected), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func knownCommandsStillParse() throws {
+        #expect(try rigor(arguments: ["--version"]).status == 0)
+        #expect(try rigor(arguments: ["help", "guard"]).status == 0)
+        #expect(try rigor(arguments: ["spec", "check", RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"]).status == 0)
+    }
+}
