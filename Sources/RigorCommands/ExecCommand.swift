@@ -30,6 +30,7 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Seconds between SIGTERM and SIGKILL when stopping the run.") var killGrace: Double = 5
     @Flag(name: .customLong("no-guard"), help: "Run without the guard when no spec can be found for the experiment (recorded in run.json).") var noGuard = false
     @Flag(help: "Print one JSON object per event and the run record as JSON on stdout (child output is not echoed).") var json = false
+    @Flag(help: "Print one line per metric event on stderr (default: a live status line on a terminal, nothing per event otherwise).") var events = false
     @Argument(parsing: .postTerminator, help: "The command to run (after --).") var command: [String] = []
 
     func run() async throws {
@@ -49,8 +50,16 @@ struct ExecCommand: AsyncParsableCommand {
         if let gpus, gpus < 0 { ExecCLI.fail("--gpus \(gpus): expected 0 or more") }
         let experimentDir = Workspace.absolute(experiment)
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: experimentDir, isDirectory: &isDir), isDir.boolValue else {
-            ExecCLI.fail("\(experiment): no such results folder; create it (results/exp-NNN-x) first")
+        if !FileManager.default.fileExists(atPath: experimentDir, isDirectory: &isDir) {
+            // A new experiment's results folder is created with its records (by the guard, or the
+            // supervisor with --no-guard), once the run is allowed; here only its place is checked.
+            let parent = (experimentDir as NSString).deletingLastPathComponent
+            guard (parent as NSString).lastPathComponent == "results",
+                  FileManager.default.fileExists(atPath: (parent as NSString).deletingLastPathComponent) else {
+                ExecCLI.fail("\(experiment): no such results folder, and it is not results/<exp> of an existing workspace")
+            }
+        } else if !isDir.boolValue {
+            ExecCLI.fail("\(experiment): not a folder; expected the experiment's results folder (results/exp-NNN-x)")
         }
         var rules = abortRules
         var budget: ResourceBudget?
@@ -95,7 +104,7 @@ struct ExecCommand: AsyncParsableCommand {
         request.wrapper = session?.wrapper
         if session == nil { request.guardNote = "none: --no-guard (no spec found for the experiment)" }
         request.control = control
-        request.observer = ExecProgress(mode: json ? .json : (isatty(2) == 1 ? .statusLine : .lines), budget: budget)
+        request.observer = ExecProgress(mode: json ? .json : events ? .lines : (isatty(2) == 1 ? .statusLine : .quiet), budget: budget)
         let record: RunRecord
         let outcome: Result<RunRecord, SupervisorError>
         do { outcome = .success(try await Supervisor.run(request)) } catch { outcome = .failure(error) }

@@ -9,15 +9,16 @@ import Glibc
 import Darwin
 #endif
 
-/// `rigor exec`'s live output: a redrawn status line on a terminal, one plain line per event
-/// otherwise, or one JSON object per event with `--json`.
+/// `rigor exec`'s live output: a redrawn status line on a terminal; otherwise nothing per event
+/// (the start and end lines only), one plain line per event with `--events`, or one JSON object
+/// per event with `--json`.
 ///
 /// The status line lives on the terminal's last line and never corrupts the child's text:
 /// it is erased (`\r ESC[K`) before child output is echoed, redrawn only when the child's
 /// output ends at a line boundary (never over a partial line), cut to the terminal width
 /// so it never wraps, and erased when the run ends.
 final class ExecProgress: RunObserver {
-    enum Mode: Sendable { case statusLine, lines, json }
+    enum Mode: Sendable { case statusLine, lines, quiet, json }
     private struct State {
         var pending: [UInt8] = []
         var lastFlush = 0.0
@@ -47,6 +48,8 @@ final class ExecProgress: RunObserver {
             buffered(1, ExecProgress.jsonLine(p), now: p.elapsedSeconds)
         case .lines:
             buffered(2, ExecProgress.plainLine(p), now: p.elapsedSeconds)
+        case .quiet:
+            return
         case .statusLine:
             let now = p.elapsedSeconds
             let draw = state.withLock { s -> Bool in

@@ -8,16 +8,37 @@ import RigorSupervisor
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Summarise an experiment's supervised runs and budget.")
 
-    @Argument(help: "The experiment's results folder.") var experiment: String
+    @Argument(help: "The experiment's results folder (default: the results/<exp> folder the current directory is in).") var experiment: String?
     @Option(help: "The experiment spec (default: found from the workspace).") var spec: String?
+    @Flag(help: "Print the runs and the budget as one JSON object.") var json = false
 
     func run() async throws {
-        let dir = Workspace.absolute(experiment)
-        guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
+        let dir: String
+        if let experiment {
+            dir = Workspace.absolute(experiment)
+            guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
+        } else {
+            guard let found = Self.experimentFromWorkingDirectory() else {
+                ExecCLI.fail("no experiment given and the current folder is not inside results/<exp>; pass the results folder, e.g. rigor status results/exp-001-x")
+            }
+            dir = found
+        }
         let (records, problems) = RunRecordFile.all(experimentDir: dir)
+        if json {
+            let summary: LedgerSummary
+            do { summary = try BudgetLedger(experimentDir: dir).read() } catch { ExecCLI.fail(error.description) }
+            var budget: ResourceBudget?
+            if case .found(let s) = ExperimentSpecLocator.load(experimentDir: dir, explicit: spec) { budget = s.resourceBudget }
+            let budgetValue = (try? JSONReader.parse(Data(BudgetReport.render(BudgetStanding(summary: summary, budget: budget), json: true).utf8)).value) ?? .null
+            let runs: [JSONValue] = records.map { (try? RunRecordFile.encode($0)) ?? .null }
+            let o = JSONObject([("experiment", .string(dir)), ("runs", .array(runs)), ("budget", budgetValue),
+                                ("problems", .array(problems.map { .string($0) }))])
+            print(JSONValue.object(o).serialized(pretty: true))
+            return
+        }
         var t = TextTable("run", "phase", "arm", "seed", "status", "wall", "steps", "final")
         for r in records {
-            let finals = r.finalMetrics.entries.map { "\($0.key)=\($0.value.doubleValue.map(ExecProgress.format) ?? $0.value.serialized(pretty: false))" }.joined(separator: " ")
+            let finals = r.finalMetrics.entries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.doubleValue.map(ExecProgress.format) ?? $0.value.serialized(pretty: false))" }.joined(separator: " ")
             t.add([r.runID, r.phase.rawValue, r.arm ?? "-", r.seed.map(String.init) ?? "-", r.status.rawValue,
                    DurationText.format(seconds: r.wallSeconds), String(r.steps), finals.isEmpty ? "-" : finals])
         }
@@ -30,5 +51,16 @@ struct StatusCommand: AsyncParsableCommand {
         print("")
         print(BudgetReport.render(BudgetStanding(summary: summary, budget: budget), json: false))
         for issue in summary.issues { ExecCLI.note(issue.description) }
+    }
+
+    /// The `results/<exp>` folder that the current directory is in (or is), if any.
+    static func experimentFromWorkingDirectory() -> String? {
+        var dir = Workspace.absolute(FileManager.default.currentDirectoryPath)
+        while dir != "/" && !dir.isEmpty {
+            let parent = (dir as NSString).deletingLastPathComponent
+            if (parent as NSString).lastPathComponent == "results" { return dir }
+            dir = parent
+        }
+        return nil
     }
 }
