@@ -11,7 +11,9 @@ struct GuardClaudeSettingsCommand: AsyncParsableCommand {
     @Option(help: "Write here (atomically) instead of stdout.") var out: String?
     func run() async throws {
         let set = try loadSet(spec)
-        let text = ClaudeSettings.json(specPath: set.specPath, rigorPath: ClaudeSettings.currentExecutable())
+        let (rigorPath, note) = ClaudeSettings.hookExecutable()
+        if let note { Console.error("note: " + note) }
+        let text = ClaudeSettings.json(specPath: set.specPath, rigorPath: rigorPath)
         if let out {
             do { try AtomicFile.write(text, to: out) } catch { throw fail("\(error)") }
         } else { print(text, terminator: "") }

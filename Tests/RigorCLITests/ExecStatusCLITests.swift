@@ -51,3 +51,22 @@ import Testing
         #expect(outside.status == 2 && outside.stderr.contains("not inside results/<exp>"), "\(outside.stderr)")
     }
 }
+
+/// `guard claude-settings` names rigor as found on PATH (absolute), not whatever build ran it.
+@Suite struct ClaudeSettingsCommandTests {
+    @Test func hookCommandIsRigorAsFoundOnPath() throws {
+        let ws = TempDirectory(prefix: "rigor-settings")
+        ws.write("experiments/exp-001-x.md", "# spec\n")
+        let bin = ws.path + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin + "/rigor", withDestinationPath: RepoPaths.rigorBinary)
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = bin + ":/usr/bin:/bin"
+        let r = try rigor(arguments: ["guard", "claude-settings", "experiments/exp-001-x.md"], cwd: ws.path, environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"\(bin)/rigor hook pre-tool-use --spec"), "\(r.stdout)")
+        env["PATH"] = "/usr/bin:/bin"
+        let off = try rigor(arguments: ["guard", "claude-settings", "experiments/exp-001-x.md"], cwd: ws.path, environment: env)
+        #expect(off.status == 0 && off.stderr.contains("rigor is not on PATH"), "\(off.stderr)")
+    }
+}

@@ -18,6 +18,16 @@ public enum ClaudeSettings {
         return v.serialized(pretty: true) + "\n"
     }
 
+    /// The rigor command for the settings: `rigor` as found on PATH (an absolute path, so that no
+    /// later PATH change picks another program), else the running executable, with a note saying why.
+    public static func hookExecutable(environment: [String: String] = ProcessInfo.processInfo.environment) -> (path: String, note: String?) {
+        if let onPath = ExecutableSearch.resolve("rigor", path: environment["PATH"], cwd: "/") {
+            return (onPath, nil)
+        }
+        let running = currentExecutable()
+        return (running, "rigor is not on PATH; the settings name this build (\(running)). Install rigor on PATH (README) and write them again for a stable command")
+    }
+
     /// Absolute path of the running executable (/proc/self/exe on Linux).
     public static func currentExecutable() -> String {
         if let p = PathResolution.readLink("/proc/self/exe") { return p }
