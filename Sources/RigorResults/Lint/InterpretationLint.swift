@@ -8,9 +8,27 @@ public struct InterpretationLint: Sendable, Equatable {
     /// The phrases Rigor flags unless given another list.
     public static let defaultPhrases = [
         "the results show", "results show", "this suggests", "suggests that", "suggesting", "indicates that",
-        "indicating", "promising", "looks good", "confirms", "confirming", "demonstrates", "proves", "clearly",
+        "indicating", "promising", "looks good", "look good", "confirms", "confirming", "demonstrates", "proves", "clearly",
         "as expected", "significant improvement", "works well", "is attributable to", "remains valid",
+        // Verdicts on the hypothesis.
+        "hypothesis is supported", "hypothesis was supported", "supports the hypothesis", "support the hypothesis",
+        "support our hypothesis", "supports our hypothesis", "hypothesis is confirmed", "hypothesis was confirmed",
+        "hypothesis is refuted", "hypothesis was refuted", "hypothesis is rejected", "hypothesis holds",
+        "supports the claim", "strongly supports", "consistent with our", "validate", "validates", "validated the",
+        // Rankings stated as verdicts rather than numbers.
+        "outperforms", "outperform", "outperformed", "underperforms", "underperformed", "wins", "won", "beats", "beat the",
+        "is better", "are better", "performs better", "did better", "does better", "is worse", "worse than", "is superior",
+        "is inferior", "dominates", "best choice", "favours", "favors", "strongly favours", "strongly favors",
+        // Conclusions and judgements.
+        "we conclude", "in conclusion", "which means", "this shows", "shows that", "it appears", "appears that", "seems to",
+        "is robust", "generalizes well", "generalises well", "meaningful", "encouraging", "impressive", "surprising",
+        "unsurprisingly", "is effective", "was a success", "a strong effect", "strong effect", "positive effect",
+        "substantially", "can be ignored", "is an outlier",
     ]
+
+    /// Words of a statistical test; "significant" in a sentence without one is flagged.
+    public static let testMarkers = ["p =", "p=", "p <", "p<", "p-value", "p value", "t-test", "test", "anova", "wilcoxon",
+                                     "mann-whitney", "permutation", "bootstrap", "confidence interval", "chi-square", "chi2"]
 
     /// Phrases in the form given (trimmed, lower-cased, inner whitespace collapsed).
     public let phrases: [String]
@@ -83,7 +101,59 @@ public struct InterpretationLint: Sendable, Equatable {
                                                scalarOffset: start))
             }
         }
-        return found
+        return (found + untestedSignificance(scalars: scalars, folded: folded, lines: lines, columns: columns, taken: found))
+            .sorted { $0.scalarOffset < $1.scalarOffset }
+    }
+
+    /// "significant", "significantly", "significance" in a sentence that names no statistical
+    /// test (`testMarkers`): a claim of significance that no test backs.
+    private func untestedSignificance(scalars: [Unicode.Scalar], folded: [Unicode.Scalar], lines: [Int], columns: [Int],
+                                      taken: [InterpretationHit]) -> [InterpretationHit] {
+        guard phrases == InterpretationLint.defaultPhrases.map({ $0 }) || phrases.contains("significant") else { return [] }
+        var out: [InterpretationHit] = []
+        let stem = Array("significan".unicodeScalars)
+        var i = 0
+        while i + stem.count <= folded.count {
+            defer { i += 1 }
+            guard i == 0 || !InterpretationLint.isWordScalar(folded[i - 1]), Array(folded[i..<i + stem.count]) == stem else { continue }
+            var end = i + stem.count
+            while end < folded.count, InterpretationLint.isWordScalar(folded[end]) { end += 1 }
+            if taken.contains(where: { $0.scalarOffset <= i && i < $0.scalarOffset + $0.matchedText.unicodeScalars.count }) { continue }
+            let sentence = InterpretationLint.sentence(around: i, in: folded)
+            let s = String(String.UnicodeScalarView(folded[sentence]))
+            if InterpretationLint.testMarkers.contains(where: { marker in InterpretationLint.containsWord(marker, in: s) }) { continue }
+            var matched = String.UnicodeScalarView()
+            matched.append(contentsOf: scalars[i..<end])
+            out.append(InterpretationHit(phrase: "significant (no statistical test named in the sentence)", matchedText: String(matched),
+                                         position: TextPosition(line: lines[i], column: columns[i]), scalarOffset: i))
+        }
+        return out
+    }
+
+    /// The sentence holding scalar `i`: bounded by a newline, or by `.`, `!`, `?` followed by whitespace.
+    static func sentence(around i: Int, in s: [Unicode.Scalar]) -> Range<Int> {
+        func isEnd(_ k: Int) -> Bool {
+            if s[k] == "\n" { return true }
+            return (s[k] == "." || s[k] == "!" || s[k] == "?") && (k + 1 == s.count || s[k + 1].properties.isWhitespace)
+        }
+        var lo = i
+        while lo > 0 && !isEnd(lo - 1) { lo -= 1 }
+        var hi = i
+        while hi < s.count && !isEnd(hi) { hi += 1 }
+        return lo..<min(hi + 1, s.count)
+    }
+
+    /// Whether `word` occurs in `text` (lower-case) not inside a longer word.
+    static func containsWord(_ word: String, in text: String) -> Bool {
+        var search = text.startIndex..<text.endIndex
+        while let r = text.range(of: word, range: search) {
+            let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+            let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+            let wordChar: (Character?) -> Bool = { c in c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+            if !wordChar(before) && (!wordChar(after) || !(word.last?.isLetter ?? false)) { return true }
+            search = r.upperBound..<text.endIndex
+        }
+        return false
     }
 
     /// End index (exclusive) when `pattern` matches at `start`.
