@@ -42,6 +42,7 @@ struct AbortEvaluator {
     private indirect enum Condition {
         case compare(Term, ComparisonOperator, Term)
         case isNaN(Term), isInf(Term)
+        case anyNaN, anyInf
         case noImprovement(tracker: Int)
         case and(Condition, Condition), or(Condition, Condition), not(Condition)
     }
@@ -65,6 +66,8 @@ struct AbortEvaluator {
     /// By metric id: the trackers fed by it.
     private var trackersByKey: [[Int]] = []
     private var metricFreeRules: [Int] = []
+    /// Rules over every logged value (any(isnan), any(isinf)): evaluated at each event, never on a tick.
+    private var anyValueRules: [Int] = []
     private var evaluatedStamp: [Int]
     private var stamp = 0
     private(set) var tripped: AbortTrip?
@@ -83,7 +86,9 @@ struct AbortEvaluator {
                 trackers.append(Tracker(limit: t.count, maximize: t.maximize))
             }
             let metrics = rule.metrics.sorted()
-            if metrics.isEmpty { metricFreeRules.append(i) }
+            if metrics.isEmpty {
+                if rule.readsEveryValue { anyValueRules.append(i) } else { metricFreeRules.append(i) }
+            }
             var inputs: [(name: String, key: Int)] = []
             for m in metrics { inputs.append((m, keys.id(m))) }
             for input in inputs { AbortEvaluator.append(i, at: input.key, to: &rulesByKey) }
@@ -114,6 +119,8 @@ struct AbortEvaluator {
         case .compare(let a, let op, let b): return .compare(compile(a, keys: &keys), op, compile(b, keys: &keys))
         case .isNaN(let t): return .isNaN(compile(t, keys: &keys))
         case .isInf(let t): return .isInf(compile(t, keys: &keys))
+        case .anyNaN: return .anyNaN
+        case .anyInf: return .anyInf
         case .noImprovement(_, _, _, let slot): return .noImprovement(tracker: tracker(slot))
         case .and(let a, let b): return .and(compile(a, keys: &keys, tracker: tracker), compile(b, keys: &keys, tracker: tracker))
         case .or(let a, let b): return .or(compile(a, keys: &keys, tracker: tracker), compile(b, keys: &keys, tracker: tracker))
@@ -140,7 +147,7 @@ struct AbortEvaluator {
                 if let trip = evaluate(i, latest: latest, meters: meters, eventNumber: eventNumber) { return trip }
             }
         }
-        for i in metricFreeRules {
+        for i in metricFreeRules + anyValueRules {
             if let trip = evaluate(i, latest: latest, meters: meters, eventNumber: eventNumber) { return trip }
         }
         return nil
@@ -205,6 +212,8 @@ struct AbortEvaluator {
             return op.apply(x, y)
         case .isNaN(let t): return value(t, latest: latest, meters: meters)?.isNaN ?? false
         case .isInf(let t): return value(t, latest: latest, meters: meters)?.isInfinite ?? false
+        case .anyNaN: return latest.contains { $0?.isNaN ?? false }
+        case .anyInf: return latest.contains { $0?.isInfinite ?? false }
         case .noImprovement(let i): return trackers[i].since >= trackers[i].limit
         case .and(let a, let b): return truth(a, latest: latest, trackers: trackers, meters: meters) && truth(b, latest: latest, trackers: trackers, meters: meters)
         case .or(let a, let b): return truth(a, latest: latest, trackers: trackers, meters: meters) || truth(b, latest: latest, trackers: trackers, meters: meters)

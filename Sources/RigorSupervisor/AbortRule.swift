@@ -16,6 +16,9 @@ public struct AbortRule: Sendable, Equatable, CustomStringConvertible {
     /// Metric names the rule reads (empty for rules about wall time / GPU-hours / step only).
     public var metrics: Set<String> { condition.metrics }
 
+    /// Whether the rule reads every logged value (`any(isnan)`, `any(isinf)`).
+    public var readsEveryValue: Bool { condition.readsEveryValue }
+
     /// Parses one rule; errors carry the column.
     public static func parse(_ text: String) throws(AbortRuleError) -> AbortRule {
         var parser = AbortRuleParser(text)
@@ -62,6 +65,8 @@ indirect enum AbortExpression: Sendable, Equatable {
     case compare(AbortTerm, ComparisonOperator, AbortTerm)
     case isNaN(AbortTerm)
     case isInf(AbortTerm)
+    /// `any(isnan)` / `any(isinf)`: some logged value (its latest) is NaN / ±Inf.
+    case anyNaN, anyInf
     /// `no_improvement(metric, n[, min|max])`; `slot` indexes the evaluator's tracker.
     case noImprovement(metric: String, count: Int, maximize: Bool, slot: Int)
     case and(AbortExpression, AbortExpression)
@@ -75,6 +80,16 @@ indirect enum AbortExpression: Sendable, Equatable {
         case .noImprovement(let m, _, _, _): return [m]
         case .and(let a, let b), .or(let a, let b): return a.metrics.union(b.metrics)
         case .not(let e): return e.metrics
+        case .anyNaN, .anyInf: return []
+        }
+    }
+
+    var readsEveryValue: Bool {
+        switch self {
+        case .anyNaN, .anyInf: return true
+        case .and(let a, let b), .or(let a, let b): return a.readsEveryValue || b.readsEveryValue
+        case .not(let e): return e.readsEveryValue
+        default: return false
         }
     }
 

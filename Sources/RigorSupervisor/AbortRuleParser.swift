@@ -101,6 +101,9 @@ struct AbortRuleParser {
 
     private func isKeyword(_ w: String) -> Bool { ["and", "or", "not", "for", "after"].contains(w) }
 
+    /// Words accepted after `for N`.
+    static let holdUnits: Set<String> = ["steps", "step", "epochs", "epoch", "evaluations", "evaluation", "evals", "events", "event", "times"]
+
     mutating func parseRule() throws(AbortRuleError) -> AbortRule {
         if let lexError { throw lexError }
         if case .end = current { throw fail(1, "the rule is empty") }
@@ -113,12 +116,14 @@ struct AbortRuleParser {
                 seenFor = true
                 advance()
                 guard case .number(let n) = current, n >= 1, n == n.rounded() else {
-                    throw fail(column, "expected a whole number of steps after 'for', found \(describe(current))")
+                    throw fail(column, "expected a whole number after 'for' (for N steps, epochs or evaluations), found \(describe(current))")
                 }
                 holdFor = Int(n)
                 advance()
-                guard case .word(let unit) = current, ["steps", "step", "events", "event", "times"].contains(unit) else {
-                    throw fail(column, "expected 'steps' after 'for \(holdFor)', found \(describe(current))")
+                // Every unit counts consecutive evaluations of the rule (one per logged event that
+                // carries its metrics): a script that logs once per epoch makes them epochs.
+                guard case .word(let unit) = current, AbortRuleParser.holdUnits.contains(unit) else {
+                    throw fail(column, "expected 'steps', 'epochs' or 'evaluations' after 'for \(holdFor)', found \(describe(current))")
                 }
                 advance()
             } else if w == "after" && !seenAfter {
@@ -168,7 +173,7 @@ struct AbortRuleParser {
             }
             index = save
         }
-        if case .word(let name) = current, ["isnan", "isinf", "no_improvement"].contains(name) {
+        if case .word(let name) = current, ["isnan", "isinf", "no_improvement", "any"].contains(name) {
             advance()
             return try parseFunction(name, column: start)
         }
@@ -189,6 +194,14 @@ struct AbortRuleParser {
     private mutating func parseFunction(_ name: String, column start: Int) throws(AbortRuleError) -> AbortExpression {
         try expect("(", "after \(name)")
         switch name {
+        case "any":
+            // any(isnan) / any(isinf): over every value the run has logged.
+            guard case .word(let test) = current, test == "isnan" || test == "isinf" else {
+                throw fail(column, "any(…) takes isnan or isinf: any(isnan) or any(isinf), found \(describe(current))")
+            }
+            advance()
+            try expect(")", "to close any(")
+            return test == "isnan" ? .anyNaN : .anyInf
         case "isnan", "isinf":
             let term = try parseTerm()
             try expect(")", "to close \(name)(")
@@ -233,7 +246,7 @@ struct AbortRuleParser {
             case "wall": return .wall
             case "gpu_hours": return .gpuHours
             case "step": return .step
-            case "isnan", "isinf", "no_improvement": throw fail(column, "\(w)(…) is a condition, not a value")
+            case "isnan", "isinf", "no_improvement", "any": throw fail(column, "\(w)(…) is a condition, not a value")
             default: return .metric(w)
             }
         default:

@@ -59,6 +59,22 @@ struct AbortRuleTests {
         #expect(try run("wall > 30m", [["x": 1]], wall: 1799) == nil)
     }
 
+    /// The spec template's own example ("training loss above 5 for 3 consecutive epochs") and
+    /// criteria over every logged value ("NaN or Inf in any metric").
+    @Test func epochsEvaluationsAndAnyValue() throws {
+        let rising: [[String: Double]] = [["loss": 6], ["loss": 7], ["loss": 1], ["loss": 6], ["loss": 6], ["loss": 6]]
+        #expect(try run("loss > 5 for 3 epochs", rising) == 6)
+        #expect(try run("loss > 5 for 3 evaluations", rising) == 6)
+        #expect(try run("loss > 5 for 2 epoch", rising) == 2)
+        #expect(try run("any(isnan)", [["loss": 1, "acc": 0.5], ["acc": 0.6], ["grad_norm": .nan]]) == 3)
+        #expect(try run("any(isinf)", [["loss": 1], ["pred_max": -.infinity]]) == 2)
+        #expect(try run("any(isnan) or any(isinf)", [["loss": 1], ["a": 2]]) == nil)
+        #expect(try run("any(isnan) for 2 evaluations", [["x": .nan], ["y": 1], ["x": 1]]) == 2)
+        for bad in ["any(loss)", "any(isnan", "loss > 5 for 3 weeks", "any(isnan) > 1"] {
+            #expect(throws: AbortRuleError.self, "\(bad) must be refused") { _ = try AbortRule.parse(bad) }
+        }
+    }
+
     @Test func derivationFromSpecCriteria() throws {
         // 2 estimated hours over 10 runs: 12 minutes expected per run.
         let s = spec(runs: "10", estimatedHours: "2", abort: [
