@@ -13,7 +13,8 @@ public struct DerivedAbortRule: Sendable, Equatable {
 
 /// Turns a spec's abort criteria into abort rules where they are machine-checkable on
 /// one run, conservatively (docs/abort-rules.md, "Derived from the spec"): NaN/Inf of the
-/// loss, and per-run wall-time limits that the spec's own estimates make plausible.
+/// loss or of any logged value, and per-run wall-time limits that the spec's own estimates
+/// make plausible.
 /// Everything else is returned as not enforced, with the reason.
 public enum AbortRuleDerivation {
     /// Per-run time limits under this many seconds are not enforced without a per-run estimate.
@@ -46,11 +47,19 @@ public enum AbortRuleDerivation {
         let mentionsNaN = w.contains("nan")
         let mentionsInf = w.contains("inf") || w.contains("infinity") || w.contains("infinite")
         if mentionsNaN || mentionsInf {
-            guard w.contains("loss") || w.contains("diverges") || w.contains("diverge") else {
-                return .skip("names values other than the training loss (no metric event key Rigor can map it to); add an explicit --abort rule naming the logged key")
-            }
             if w.contains("all") {
                 return .skip("applies across several runs (\"all\"), not to one run")
+            }
+            let aboutLoss = w.contains("loss") || w.contains("diverges") || w.contains("diverge")
+            let anyValue: Set<String> = ["metric", "metrics", "value", "values", "prediction", "predictions", "output", "outputs", "any", "gradient", "gradients"]
+            if !aboutLoss {
+                guard !w.isDisjoint(with: anyValue) else {
+                    return .skip("names a NaN/Inf of something that is neither the loss nor any logged value; add an explicit --abort rule naming the logged key")
+                }
+                var parts: [String] = []
+                if mentionsNaN { parts.append("any(isnan)") }
+                if mentionsInf { parts.append("any(isinf)") }
+                return .rule(parts.joined(separator: " or "), "the criterion names a NaN/Inf in any metric, value or prediction: every logged value is checked")
             }
             var parts: [String] = []
             if mentionsNaN { parts.append("isnan(loss)") }
