@@ -27,21 +27,27 @@ public enum StrayProcesses {
     /// Children of this process that Rigor did not start (adopted orphans).
     public static func adopted() -> [pid_t] {
         let me = getpid()
-        let mine = ProcessLauncher.liveChildren
-        var found: [pid_t] = []
+        var children: [(pid: pid_t, zombie: Bool)] = []
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(name), pid != me, !mine.contains(pid) else { continue }
+            guard let pid = pid_t(name), pid != me else { continue }
             guard let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, pid_t(fields[1]) == me else { continue }
-            if fields[0] == "Z" {
+            children.append((pid, fields[0] == "Z"))
+        }
+        // Rigor's own children, read after the scan: one started while the scan ran is in it by
+        // now (the launcher records a child before its spawn call returns the lock).
+        let mine = ProcessLauncher.liveChildren
+        var found: [pid_t] = []
+        for child in children where !mine.contains(child.pid) {
+            if child.zombie {
                 // Already dead (e.g. bubblewrap's own init, re-parented here): reap, do not count.
                 var status: Int32 = 0
-                _ = waitpid(pid, &status, WNOHANG)
+                _ = waitpid(child.pid, &status, WNOHANG)
                 continue
             }
-            found.append(pid)
+            found.append(child.pid)
         }
         return found.sorted()
     }
