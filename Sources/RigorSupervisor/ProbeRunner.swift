@@ -6,9 +6,9 @@ import RigorBasics
 /// - with a sandbox wrapper, every probe runs inside a read-only sandbox of its own (no
 ///   writable path, no network, Rigor's state hidden), so code a child planted (a git
 ///   fsmonitor, a shadowing `python3`, a `json.py`) can run but change nothing;
-/// - without one (chmod fallback, `--no-guard`), only trusted executables run: system
-///   programs, or an interpreter outside the workspace and results dir owned by root and not
-///   group/world-writable; git's diff (which can run workspace-configured filters) is skipped.
+/// - without one (chmod fallback, `--no-guard`), only system programs run (`TrustedExecutable`:
+///   in the system directories, root-owned, not group/world-writable), never a program found
+///   elsewhere on PATH; git's diff (which can run workspace-configured filters) is skipped.
 /// Always: a scrubbed environment, `/` as working directory, a timeout.
 struct ProbeRunner: Sendable {
     var wrapper: (any LaunchWrapper)?
@@ -32,15 +32,17 @@ struct ProbeRunner: Sendable {
         return CapturedCommand.run(full, cwd: "/", environment: env, limit: limit, timeout: timeout, sink: sink)
     }
 
-    /// The program to run: a trusted system program, or (an interpreter given by path) one that
-    /// lies outside every untrusted root and only root can replace. In a probe sandbox any
-    /// existing program may run, since it can change nothing.
+    /// The program to run: in a probe sandbox any existing program (it can change nothing);
+    /// outside one only a system program, never one in a workspace, a results dir or anywhere
+    /// else on PATH.
     func executable(_ program: String) -> String? {
-        if let system = TrustedExecutable.resolve(program) { return system }
-        guard program.hasPrefix("/"), FileManager.default.isExecutableFile(atPath: program) else { return nil }
-        if sandboxed { return program }
-        let real = (program as NSString).resolvingSymlinksInPath
+        if sandboxed {
+            if program.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+            return TrustedExecutable.resolve(program)
+        }
+        guard let trusted = TrustedExecutable.resolve(program) else { return nil }
+        let real = (trusted as NSString).resolvingSymlinksInPath
         if untrustedRoots.contains(where: { real == $0 || real.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { return nil }
-        return TrustedExecutable.isTrusted(program) ? program : nil
+        return trusted
     }
 }

@@ -137,7 +137,7 @@ enum PythonInfo {
             for key in ["PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "CONDA_PREFIX"] { probeEnv[key] = env[key] }
         }
         guard let out = probes.run([executable, "-I", "-c", probe], environment: probeEnv, limit: 8 << 20, timeout: 60) else {
-            return .object(JSONObject([("error", .string("\(executable) was not probed: outside a probe sandbox only an interpreter outside the workspace that only root can replace is run"))]))
+            return .object(JSONObject([("error", .string("\(executable) was not probed: outside a probe sandbox only a system interpreter runs (chmod fallback or --no-guard)"))]))
         }
         guard out.status == 0, let doc = try? JSONReader.parse(bytes: out.stdout), case .object(let probeResult) = doc.value else {
             return .object(JSONObject([("error", .string("could not query \(executable) for its version and packages"))]))

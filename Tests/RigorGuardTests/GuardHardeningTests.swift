@@ -358,3 +358,22 @@ extension GuardFixture {
         #expect(f.read("RESEARCH_LOG.md") == "RESEARCH_LOG.md\n")
     }
 }
+
+/// Class 1: outside a sandbox Rigor runs system programs only, never one found elsewhere on PATH,
+/// even in a root-owned folder that nobody else can write (a root child can make one).
+@Suite struct TrustedExecutableTests {
+    @Test func onlySystemProgramsAreTrusted() throws {
+        #expect(TrustedExecutable.resolve("sh") != nil)
+        #expect(TrustedExecutable.resolve("git").map { $0.hasPrefix("/usr/") || $0.hasPrefix("/bin/") } ?? true)
+        // A root-owned 0755 folder outside the system directories (here, under the build folder).
+        let dir = RepoPaths.root + "/.build/rigor-trusted-test-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        chmod(dir, 0o755)
+        let fake = dir + "/python3"
+        try "#!/bin/sh\nexit 0\n".write(toFile: fake, atomically: false, encoding: .utf8)
+        chmod(fake, 0o755)
+        #expect(!TrustedExecutable.isTrusted(fake))
+        #expect(TrustedExecutable.isTrusted("/bin/sh"))
+    }
+}

@@ -23,12 +23,14 @@ public enum TrustedExecutable {
         return nil
     }
 
-    /// Whether the file at `path` (symlinks resolved) is an executable regular file that only
-    /// root (or this user) can replace.
+    /// Whether the file at `path` (symlinks resolved) is an executable regular file in one of the
+    /// system directories (or below /usr/lib, /usr/libexec) that only root (or this user) can replace.
     public static func isTrusted(_ path: String) -> Bool {
         guard let real = realpath(path, nil) else { return false }
         defer { free(real) }
         let resolved = String(cString: real)
+        let systemRoots = systemDirectories + ["/usr/lib", "/usr/libexec", "/lib"]
+        guard systemRoots.contains(where: { resolved.hasPrefix($0 + "/") }) else { return false }
         var st = stat()
         guard stat(resolved, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(resolved, X_OK) == 0,
               ownerIsTrusted(st) else { return false }

@@ -82,7 +82,11 @@ public struct GuardSession: Sendable {
                 if UInt32(st.st_mode) & 0o7777 == locked { _ = chmod(path, mode_t(mode)) }
             }
         }
-        var events = try TamperCheck.verifyAndRestore(manifest, state: state, phase: phase, restore: restore)
+        // Every step runs whatever an earlier one threw: a failed verification must not skip the
+        // records check, nor leave a re-baselined manifest in the store for the next session.
+        var failure: GuardError?
+        var events: [TamperEvent] = []
+        do { events = try TamperCheck.verifyAndRestore(manifest, state: state, phase: phase, restore: restore) } catch { failure = error }
         if let records {
             RecordWitnesses.install(nil)
             let restorer = Restorer(state: state, quarantineStamp: Timestamp.now().replacingOccurrences(of: ":", with: "") + "-\(getpid())-records")
@@ -92,12 +96,13 @@ public struct GuardSession: Sendable {
                     return restorer.moveAside(name, in: parent, relative: PathResolution.relative(path, to: set.workspace.root))
                 } catch { return "cannot reach it without following links: \(error)" }
             }
-            try TamperCheck.record(recordEvents, phase: phase, state: state)
+            do { try TamperCheck.record(recordEvents, phase: phase, state: state) } catch { failure = failure ?? error }
             events += recordEvents
         }
         // The manifest taken at `begin` stays the truth: whatever was recorded in the store during
         // the phase (a re-baseline by the guarded party in fallback mode) is overwritten.
-        try state.write(manifest)
+        do { try state.write(manifest) } catch { failure = failure ?? error }
+        if let failure { throw failure }
         unlinkat(state.dir.fd, Self.openMarkerName, 0)
         SessionMarkers.remove(store: state.store)
         return events

@@ -47,53 +47,22 @@ public struct Manifest: Sendable, Codable, Equatable {
     /// the `TrustedStore`, see `GuardState`).
     public static func path(for set: ProtectedSet) -> String { set.stateDir + "/guard-manifest.json" }
 
-    /// Walks the protected set (never following symlinks, skipping writable carve-outs and
-    /// Rigor's own state dir) and hashes every file.
-    public static func take(_ set: ProtectedSet, mode: GuardMode) throws(GuardError) -> Manifest {
+    /// Walks the protected set (never following symlinks, skipping writable carve-outs, Rigor's
+    /// records and its state dir) and hashes every file. The walk goes through directory
+    /// descriptors (`openat`, `fstatat`), so depth never makes a path too long; an entry that
+    /// cannot be read is recorded as "other" (a change to report and repair), never an error
+    /// that stops verification. With a `baseline`, a folder that was not a folder there (a tree
+    /// the child added) is recorded but not descended into: it is moved aside whole.
+    public static func take(_ set: ProtectedSet, mode: GuardMode, baseline: Manifest? = nil) throws(GuardError) -> Manifest {
         var byPath: [String: ManifestEntry] = [:]
+        var knownDirectories: Set<String>?
+        if let baseline { knownDirectories = Set(baseline.entries.filter { $0.kind == .directory }.map(\.path)) }
         for e in set.protected where !PathResolution.isWithin(e.path, set.stateDir) && !e.isRecord {
-            try walk(e.path, set: set, into: &byPath)
+            ManifestWalk(set: set, knownDirectories: knownDirectories).walk(top: e.path, into: &byPath)
         }
         let entries = byPath.values.sorted { $0.path < $1.path }
         return Manifest(workspaceRoot: set.workspace.root, experiment: set.experimentID,
                         createdAt: Timestamp.now(), guardMode: mode, entries: entries)
-    }
-
-    static func walk(_ abs: String, set: ProtectedSet, into out: inout [String: ManifestEntry]) throws(GuardError) {
-        let rel = PathResolution.relative(abs, to: set.workspace.root)
-        guard out[rel] == nil else { return }
-        guard let entry = set.protectingEntry(of: abs), !entry.isRecord, !PathResolution.isWithin(abs, set.stateDir) else { return }
-        var st = stat()
-        guard lstat(abs, &st) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR {
-                out[rel] = ManifestEntry(path: rel, kind: .absent, size: 0, mode: 0)
-                return
-            }
-            throw .io(path: abs, reason: "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        let mode = UInt32(st.st_mode) & 0o7777
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            // A file that cannot be hashed now (swapped for a FIFO or a link since lstat) is recorded
-            // as "other": a change to report and repair, never a reason to stop verifying.
-            guard let sha = try? SHA256.hex(fileAt: abs, followLinks: false) else {
-                out[rel] = ManifestEntry(path: rel, kind: .other, size: 0, mode: mode)
-                return
-            }
-            out[rel] = ManifestEntry(path: rel, kind: .file, size: Int64(st.st_size), mode: mode, sha256: sha)
-        case S_IFDIR:
-            out[rel] = ManifestEntry(path: rel, kind: .directory, size: 0, mode: mode)
-            let names: [String]
-            do { names = try FileManager.default.contentsOfDirectory(atPath: abs) } catch {
-                throw .io(path: abs, reason: "cannot list: \(error)")
-            }
-            for n in names.sorted() { try walk(abs + "/" + n, set: set, into: &out) }
-        case S_IFLNK:
-            out[rel] = ManifestEntry(path: rel, kind: .symlink, size: Int64(st.st_size), mode: mode,
-                                     linkTarget: PathResolution.readLink(abs))
-        default:
-            out[rel] = ManifestEntry(path: rel, kind: .other, size: 0, mode: mode)
-        }
     }
 
     /// Absolute path of an entry.

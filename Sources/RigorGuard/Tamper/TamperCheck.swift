@@ -28,7 +28,7 @@ public struct TamperEvent: Sendable, Codable, Equatable {
 public enum TamperCheck {
     /// The changes between the manifest and the disk now (no side effects).
     public static func compare(_ manifest: Manifest, set: ProtectedSet) throws(GuardError) -> [TamperEvent] {
-        let now = try Manifest.take(set, mode: manifest.guardMode)
+        let now = try Manifest.take(set, mode: manifest.guardMode, baseline: manifest)
         var current: [String: ManifestEntry] = [:]
         for e in now.entries { current[e.path] = e }
         var events: [TamperEvent] = []
