@@ -273,8 +273,10 @@ import Glibc
         #expect(r.status == 0, "\(r.stderr)")
         let markers = (try? FileManager.default.contentsOfDirectory(atPath: outside.path))?.filter { $0.hasPrefix("marker") } ?? []
         #expect(markers.isEmpty, "workspace- or HOME-controlled code ran outside the sandbox: \(markers)")
-        // Provenance still has the commit (read from .git as data).
+        // Provenance still has the commit (read from .git as data), and the Python version: from
+        // the probe sandbox, or in the fallback from the system interpreter the run used.
         #expect(r.stdout.contains("\"commit\""), "\(r.stdout)")
+        #expect(r.stdout.contains("\"implementation\":\"cpython\""), "\(r.stdout.suffix(2000))")
     }
 }
 

@@ -30,8 +30,16 @@ struct SupervisorRunTests {
         #expect(first["rx"]?.doubleValue != nil)
         #expect(first["event"]?["values"]?["loss"] == .number(1))
         let onDisk = try RunRecordFile.read(runDir: dir)
+        #expect(record.provenance["executable"]?.stringValue != nil)
         #expect(try RunRecordFile.encode(onDisk) == RunRecordFile.encode(record))
-        #expect(record.provenance["python"]?["version"]?.stringValue?.hasPrefix("3.") == true)
+        // No probe sandbox here (no wrapper): the interpreter is probed only when it is a system
+        // program; any other (pyenv's, a venv's) is named as not probed.
+        let python = try #require(record.provenance["python"])
+        if TrustedExecutable.isTrusted(record.provenance["executable"]?.stringValue ?? "") {
+            #expect(python["version"]?.stringValue?.hasPrefix("3.") == true, "\(python)")
+        } else {
+            #expect(python["error"]?.stringValue?.contains("was not probed") == true, "\(python)")
+        }
         #expect(record.provenance["hostname"]?.stringValue?.isEmpty == false)
         #expect(record.provenance["environment"]?["PATH"] != nil)
         let ledger = try BudgetLedger(experimentDir: f.experimentDir).read()
