@@ -14,6 +14,8 @@ struct ProbeRunner: Sendable {
     var wrapper: (any LaunchWrapper)?
     /// Directories a sandboxed child can write (workspace, results dir).
     var untrustedRoots: [String]
+    /// True once the run was asked to stop (SIGINT/SIGTERM): a probe still running is ended.
+    var cancelled: @Sendable () -> Bool = { false }
 
     /// Whether probes run in a sandbox of their own.
     var sandboxed: Bool { wrapper?.wrapProbe(["/bin/true"]) != nil }
@@ -27,9 +29,9 @@ struct ProbeRunner: Sendable {
         let env = TrustedExecutable.scrubbedEnvironment(adding: environment)
         if let wrapper, let wrapped = wrapper.wrapProbe(full) {
             guard let bwrap = wrapped.first, TrustedExecutable.isTrusted(bwrap) else { return nil }
-            return CapturedCommand.run(wrapped, cwd: "/", environment: env, limit: limit, timeout: timeout, sink: sink)
+            return CapturedCommand.run(wrapped, cwd: "/", environment: env, limit: limit, timeout: timeout, cancelled: cancelled, sink: sink)
         }
-        return CapturedCommand.run(full, cwd: "/", environment: env, limit: limit, timeout: timeout, sink: sink)
+        return CapturedCommand.run(full, cwd: "/", environment: env, limit: limit, timeout: timeout, cancelled: cancelled, sink: sink)
     }
 
     /// The program to run: in a probe sandbox any existing program (it can change nothing);

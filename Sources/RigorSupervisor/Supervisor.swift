@@ -24,7 +24,7 @@ public enum Supervisor {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<RunRecord, SupervisorError>, Never>) in
                 let thread = Thread {
                     let prepared: PreparedRun
-                    switch Result(catching: { () throws(SupervisorError) in try RunPreparation.prepare(request) }) {
+                    switch Result(catching: { () throws(SupervisorError) in try RunPreparation.prepare(request, stop: stop) }) {
                     case .success(let p): prepared = p
                     case .failure(let error): continuation.resume(returning: .failure(error)); return
                     }
@@ -60,7 +60,7 @@ struct PreparedRun: @unchecked Sendable {
 }
 
 enum RunPreparation {
-    static func prepare(_ request: RunRequest) throws(SupervisorError) -> PreparedRun {
+    static func prepare(_ request: RunRequest, stop: StopSwitch? = nil) throws(SupervisorError) -> PreparedRun {
         guard let first = request.command.first, !first.isEmpty else { throw .emptyCommand }
         let cwd = Workspace.absolute(request.workingDirectory)
         var isDir: ObjCBool = false
@@ -138,7 +138,8 @@ enum RunPreparation {
             sandbox = wrapper.summary
         }
 
-        let probes = ProbeRunner(wrapper: request.wrapper, untrustedRoots: [Workspace.absolute(cwd), experimentDir])
+        var probes = ProbeRunner(wrapper: request.wrapper, untrustedRoots: [Workspace.absolute(cwd), experimentDir])
+        if let stop { probes.cancelled = { stop.request != nil } }
         let provenance = Provenance.collect(command: request.command, executable: executable, cwd: cwd, env: env,
                                             gpus: gpus, gpusSource: gpusSource, cache: runs, probes: probes)
 

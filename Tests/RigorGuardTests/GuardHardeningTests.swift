@@ -379,3 +379,37 @@ extension GuardFixture {
         #expect(TrustedExecutable.isTrusted("/bin/sh"))
     }
 }
+
+/// SIGTERM while a provenance probe is stuck (a workspace-configured git filter that sleeps, run
+/// inside the probe sandbox) ends the probe at once: the run is recorded as interrupted.
+@Suite(.serialized) struct InterruptDuringProbeTests {
+    @Test(.enabled(if: bubblewrapWorks, "bubblewrap is not usable here"))
+    func sigtermEndsAStuckProbe() throws {
+        let f = GuardFixture.withRunnableSpec()
+        let store = TempDirectory(prefix: "rigor-store")
+        let git = ["git", "-C", f.root]
+        _ = try runProcess(git + ["init", "-q"])
+        _ = try runProcess(git + ["add", "src/train.py"])
+        _ = try runProcess(git + ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init"])
+        _ = try runProcess(git + ["config", "filter.slow.clean", "sleep 100"])
+        _ = f.dir.write(".gitattributes", "*.py filter=slow\n")
+        _ = f.dir.write("src/train.py", "print('changed')\n")
+        var env = ProcessInfo.processInfo.environment
+        env[TrustedStore.variable] = store.path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RepoPaths.rigorBinary)
+        process.arguments = ["exec", "--experiment", f.abs("results/exp-001-x"), "--", "true"]
+        process.currentDirectoryURL = URL(fileURLWithPath: f.root)
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        sleep(3)
+        let sent = Date()
+        kill(process.processIdentifier, SIGTERM)
+        while process.isRunning && Date().timeIntervalSince(sent) < 20 { usleep(50_000) }
+        #expect(!process.isRunning)
+        #expect(Date().timeIntervalSince(sent) < 10, "the stuck probe kept Rigor for \(Date().timeIntervalSince(sent)) s")
+        #expect(process.terminationStatus == 130)
+    }
+}

@@ -20,8 +20,10 @@ public enum CapturedCommand {
 
     /// Output of `argv`, or nil when it cannot be started. Output past `limit` bytes is
     /// discarded (and drained). `sink`, when given, receives stdout instead of the buffer.
+    /// `cancelled` is asked about once a second: true ends the command as at the timeout.
     public static func run(_ argv: [String], cwd: String = "/", environment: [String: String],
-                           limit: Int = 1 << 20, timeout: Double = 10, sink: ((UnsafeRawBufferPointer) -> Void)? = nil) -> Output? {
+                           limit: Int = 1 << 20, timeout: Double = 10, cancelled: (() -> Bool)? = nil,
+                           sink: ((UnsafeRawBufferPointer) -> Void)? = nil) -> Output? {
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard GlibcExtras.pipeCloexec(&out) == 0 else { return nil }
         guard GlibcExtras.pipeCloexec(&err) == 0 else { close(out[0]); close(out[1]); return nil }
@@ -43,7 +45,7 @@ public enum CapturedCommand {
         defer { chunk.deallocate() }
         while !open.isEmpty {
             let left = deadline - Monotonic.seconds()
-            if left <= 0 { timedOut = true; kill(-pid, SIGKILL); break }
+            if left <= 0 || cancelled?() == true { timedOut = true; kill(-pid, SIGKILL); break }
             var pfds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let n = poll(&pfds, nfds_t(pfds.count), Int32(min(left, 1) * 1000) + 1)
             if n < 0 && errno != EINTR { break }
