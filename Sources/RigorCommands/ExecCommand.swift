@@ -15,7 +15,13 @@ struct ExecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run one command as a supervised run (logs, metric events, abort rules, budget ledger).",
-        discussion: "Example: rigor exec --experiment results/exp-001-x --seed 1 --abort 'isnan(loss)' -- python train.py")
+        discussion: """
+        Example: rigor exec --experiment results/exp-001-x --seed 1 --abort 'isnan(loss)' -- python train.py
+        Exit status (Rigor's own, never the command's; the command's is in the last line and run.json):
+        0 the command succeeded; 1 it failed (non-zero exit, or killed by a signal Rigor did not send);
+        2 bad input; 3 stopped by Rigor (abort rule, timeout, budget) or protected files were changed
+        (restored); 4 refused by the budget before it started; 130 interrupted.
+        """)
 
     @Option(help: "The experiment's results folder (results/exp-NNN-x).") var experiment: String
     @Option(help: "A name for the run.") var name: String?
@@ -131,12 +137,7 @@ struct ExecCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if session == nil { UnguardedRuns.record(record.runID, experimentDir: experimentDir) }
-        switch record.status {
-        case .succeeded: if !tamperNotes.isEmpty { throw ExitCode(3) }
-        case .failed: throw ExitCode(record.exitCode ?? 1)
-        case .interrupted: throw ExitCode(130)
-        default: throw ExitCode(3)
-        }
+        throw ExitCode(ExecExitStatus.code(for: record.status, tampered: !tamperNotes.isEmpty))
     }
 }
 
@@ -151,5 +152,18 @@ enum ExecCLI {
     /// Prints `rigor: note: <message>` to stderr.
     static func note(_ message: String) {
         FileHandle.standardError.write(Data("rigor: note: \(message)\n".utf8))
+    }
+}
+
+/// `rigor exec`'s exit statuses: Rigor's own, never the command's (which is printed and recorded).
+enum ExecExitStatus {
+    static func code(for status: RunStatus, tampered: Bool) -> Int32 {
+        if tampered && status != .interrupted { return 3 }
+        switch status {
+        case .succeeded: return 0
+        case .failed, .signaled: return 1
+        case .interrupted: return 130
+        case .aborted, .timedOut, .budgetExhausted, .incomplete: return 3
+        }
     }
 }
