@@ -70,6 +70,9 @@ public struct SHA256: Sendable {
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 
+    /// Lower-case hex of bytes already computed (a digest, a MAC): encoding only, no hashing.
+    public static func hexEncoded(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
     /// Lower-case hex digest of some bytes.
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var h = SHA256()
@@ -115,8 +118,8 @@ public enum HMACSHA256 {
         return outer.finalize()
     }
 
-    /// Lower-case hex of a MAC (or any bytes): encoding only, no hashing.
-    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hex of a MAC.
+    public static func hex(_ bytes: [UInt8]) -> String { SHA256.hexEncoded(bytes) }
 
     /// Constant-time comparison of two MACs.
     public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {

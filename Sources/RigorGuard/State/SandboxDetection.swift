@@ -66,6 +66,10 @@ enum SessionMarkers {
 
     static func add(store: TrustedStore) throws(GuardError) {
         let dir = try directory(store)
+        // Markers of sessions that died without ending (kill -9) are removed as they are found.
+        for name in ManifestWalk.names(dir.fd) {
+            if let pid = pid_t(name), !isLive(pid: pid, store: store) { unlinkat(dir.fd, name, 0) }
+        }
         let start = ProcessInfoReader.startTime(of: getpid()) ?? "0"
         do { try dir.writeAtomically(String(getpid()), Array(start.utf8), mode: 0o600) } catch {
             throw .io(path: dir.path + "/\(getpid())", reason: error.description)

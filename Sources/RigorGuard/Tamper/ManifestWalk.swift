@@ -101,6 +101,6 @@ struct ManifestWalk {
             if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; return nil }
             h.update(buf[0..<n])
         }
-        return HMACSHA256.hex(h.finalize())
+        return SHA256.hexEncoded(h.finalize())
     }
 }

@@ -23,7 +23,7 @@ public final class RecordGuard: RecordWitness, @unchecked Sendable {
         /// For a large file Rigor finished writing: its inode, size and change time, which no
         /// write can keep (a file is not read whole to check it).
         var stamp: String? = nil
-        var digest: String { if let stamp { return stamp }; var h = hasher; return HMACSHA256.hex(h.finalize()) }
+        var digest: String { if let stamp { return stamp }; var h = hasher; return SHA256.hexEncoded(h.finalize()) }
     }
     /// Files larger than this are checked by their stamp, not their hash.
     static let hashLimit: Int64 = 1 << 20
