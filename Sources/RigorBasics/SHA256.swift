@@ -91,11 +91,22 @@ public struct SHA256: Sendable {
             close(fd)
             throw RigorFileError.unreadable(path: path, reason: "not a regular file")
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        defer { close(fd) }
+        guard let digest = hex(readingToEnd: fd) else { throw RigorFileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        return digest
+    }
+
+    /// Lower-case hex digest of what remains to be read from `fd` (read in 64 KiB chunks;
+    /// EAGAIN of a non-blocking regular file is retried); nil on a read error.
+    public static func hex(readingToEnd fd: Int32) -> String? {
         var h = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n == 0 { return hexEncoded(h.finalize()) }
+            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; return nil }
+            h.update(buf[0..<n])
+        }
     }
 }
 

@@ -13,12 +13,8 @@ import Glibc
 @Suite(.serialized) struct GuardHardeningTests {
     let f = GuardFixture.withRunnableSpec()
     let storeDir = TempDirectory(prefix: "rigor-store")
-    var env: [String: String] {
-        var e = ProcessInfo.processInfo.environment
-        e[TrustedStore.variable] = storeDir.path
-        return e
-    }
-    var fallbackEnv: [String: String] { var e = env; e[GuardProbe.forceFallbackVariable] = "1"; return e }
+    var env: [String: String] { guardEnvironment(store: storeDir) }
+    var fallbackEnv: [String: String] { guardEnvironment(store: storeDir, fallback: true) }
     let original = GuardFixture.runnableSpec
 
     func guardExec(_ script: String, fallback: Bool = false) throws -> ProcessResult {
@@ -260,11 +256,9 @@ import Glibc
         }
         _ = f.dir.write("json.py", "open('\(outside.path)/marker-json', 'a').write('x')\n")
         _ = f.dir.write("sitecustomize.py", "open('\(outside.path)/marker-sitecustomize', 'a').write('x')\n")
-        var env = ProcessInfo.processInfo.environment
+        var env = guardEnvironment(store: store, fallback: fallback)
         env["HOME"] = home.path
         env["PATH"] = "\(home.path)/bin:\(f.root)/bin:" + (env["PATH"] ?? "/usr/bin:/bin")
-        env[TrustedStore.variable] = store.path
-        if fallback { env[GuardProbe.forceFallbackVariable] = "1" }
         // In the fallback the run itself is not sandboxed, so it runs a program that imports
         // nothing planted; what is checked is that Rigor's own probes (git, Python, nvidia-smi) do not.
         let command = fallback ? ["/usr/bin/python3", "-I", "-c", "pass"] : ["python3", "src/train.py"]
@@ -278,6 +272,14 @@ import Glibc
         #expect(r.stdout.contains("\"commit\""), "\(r.stdout)")
         #expect(r.stdout.contains("\"implementation\":\"cpython\""), "\(r.stdout.suffix(2000))")
     }
+}
+
+/// This process's environment with a private trusted store (and the fallback forced when asked).
+func guardEnvironment(store: TempDirectory, fallback: Bool = false) -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env[TrustedStore.variable] = store.path
+    if fallback { env[GuardProbe.forceFallbackVariable] = "1" }
+    return env
 }
 
 extension GuardFixture {
@@ -297,9 +299,7 @@ extension GuardFixture {
     @Test func recordsForgedByARootChildAreRestoredOrQuarantined() throws {
         let f = GuardFixture.withRunnableSpec()
         let store = TempDirectory(prefix: "rigor-store")
-        var env = ProcessInfo.processInfo.environment
-        env[TrustedStore.variable] = store.path
-        env[GuardProbe.forceFallbackVariable] = "1"
+        let env = guardEnvironment(store: store, fallback: true)
         let exp = f.abs("results/exp-001-x")
         let first = try runProcess([RepoPaths.rigorBinary, "exec", "--experiment", exp, "--", "true"], cwd: f.root, environment: env)
         #expect(first.status == 0, "\(first.stderr)")
@@ -339,8 +339,7 @@ extension GuardFixture {
     @Test func fifosWhereRigorReadsDoNotHangIt() throws {
         let f = GuardFixture.withRunnableSpec()
         let store = TempDirectory(prefix: "rigor-store")
-        var env = ProcessInfo.processInfo.environment
-        env[TrustedStore.variable] = store.path
+        let env = guardEnvironment(store: store)
         let exp = f.abs("results/exp-001-x")
         try FileManager.default.createDirectory(atPath: exp, withIntermediateDirectories: true)
         #expect(mkfifo(exp + "/ledger.jsonl", 0o644) == 0)
@@ -352,8 +351,7 @@ extension GuardFixture {
         #expect(!validate.timedOut && validate.status == 2, "\(validate.stderr)")
         // A protected file swapped for a FIFO in the fallback: reported and restored, not a hang.
         unlink(exp + "/ledger.jsonl")
-        var fb = env
-        fb[GuardProbe.forceFallbackVariable] = "1"
+        let fb = guardEnvironment(store: store, fallback: true)
         let r = try runProcess([RepoPaths.rigorBinary, "guard", "exec", f.spec, "--", "sh", "-c", "rm -f RESEARCH_LOG.md && mkfifo RESEARCH_LOG.md"],
                                cwd: f.root, environment: fb, timeout: 30)
         #expect(!r.timedOut && r.status == 3, "\(r.stderr)")
@@ -394,8 +392,7 @@ extension GuardFixture {
         _ = try runProcess(git + ["config", "filter.slow.clean", "sleep 100"])
         _ = f.dir.write(".gitattributes", "*.py filter=slow\n")
         _ = f.dir.write("src/train.py", "print('changed')\n")
-        var env = ProcessInfo.processInfo.environment
-        env[TrustedStore.variable] = store.path
+        let env = guardEnvironment(store: store)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepoPaths.rigorBinary)
         process.arguments = ["exec", "--experiment", f.abs("results/exp-001-x"), "--", "true"]

@@ -146,6 +146,11 @@ public final class DirectoryHandle: @unchecked Sendable {
         return f
     }
 
+    /// `openReading` for a path: its folder opened as by `open`, then the file without following links.
+    public static func openReading(atPath path: String) throws(RigorFileError) -> Int32? {
+        try open((path as NSString).deletingLastPathComponent).openReading((path as NSString).lastPathComponent)
+    }
+
     /// Reads a whole regular file (no symlinks), up to `limit` bytes; nil when it does not exist.
     public func read(_ name: String, limit: Int) throws(RigorFileError) -> [UInt8]? {
         guard let f = try openReading(name) else { return nil }

@@ -93,14 +93,6 @@ struct ManifestWalk {
         defer { close(f) }
         var st = stat()
         guard fstat(f, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var h = SHA256()
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(f, &buf, buf.count)
-            if n == 0 { break }
-            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; return nil }
-            h.update(buf[0..<n])
-        }
-        return SHA256.hexEncoded(h.finalize())
+        return SHA256.hex(readingToEnd: f)
     }
 }

@@ -74,8 +74,7 @@ public final class RecordGuard: RecordWitness, @unchecked Sendable {
     /// A regular file's expectation, read as a stream without following links or blocking on a
     /// FIFO; nil when it is not a regular file.
     static func expectation(of path: String, _ reading: Reading) -> Expected? {
-        let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
-        guard let handle = try? DirectoryHandle.open(dir), let f = (try? handle.openReading(name)) ?? nil else { return nil }
+        guard let f = (try? DirectoryHandle.openReading(atPath: path)) ?? nil else { return nil }
         defer { close(f) }
         var st = stat()
         guard fstat(f, &st) == 0 else { return nil }
@@ -103,8 +102,7 @@ public final class RecordGuard: RecordWitness, @unchecked Sendable {
     /// What is at `path` now, in the terms of `want` (a stamp, or a content hash).
     static func current(_ path: String, like want: Expected) -> String? {
         if want.stamp != nil {
-            let dir = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
-            guard let handle = try? DirectoryHandle.open(dir), let f = (try? handle.openReading(name)) ?? nil else { return nil }
+            guard let f = (try? DirectoryHandle.openReading(atPath: path)) ?? nil else { return nil }
             defer { close(f) }
             var st = stat()
             return fstat(f, &st) == 0 ? stamp(st) : nil
