@@ -83,3 +83,15 @@ extension JSONValue {
         return try JSONReader.parse(data).value
     }
 }
+
+extension JSONValue {
+    /// The value with every object's keys in sorted order, recursively: two values that differ
+    /// only in key order are equal after this.
+    public var canonical: JSONValue {
+        switch self {
+        case .object(let o): return .object(JSONObject(o.sorted { $0.key < $1.key }.map { ($0.key, $0.value.canonical) }))
+        case .array(let a): return .array(a.map(\.canonical))
+        default: return self
+        }
+    }
+}

@@ -16,7 +16,7 @@ struct BudgetCommand: AsyncParsableCommand {
         let dir = Workspace.absolute(experiment)
         guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
         let summary: LedgerSummary
-        do { summary = try BudgetLedger(experimentDir: dir).read() } catch { ExecCLI.fail(error.description) }
+        do { summary = try BudgetLedger(experimentDir: dir).read().reconciled(experimentDir: dir) } catch { ExecCLI.fail(error.description) }
         var budget: ResourceBudget?
         switch ExperimentSpecLocator.load(experimentDir: dir, explicit: spec) {
         case .found(let s): budget = s.resourceBudget
@@ -43,15 +43,22 @@ enum BudgetReport {
             o["max_wall_seconds"] = s.maxWallSeconds.map { .number($0) } ?? .null
             o["max_gpu_hours"] = s.maxGPUHours.map { .number($0) } ?? .null
             o["ledger_issues"] = .array(u.issues.map { .string($0.description) })
+            o["counted_units"] = .array(u.countedUnits.map { .string($0) })
+            o["repeated_attempts"] = .number(Double(u.repeatedAttempts))
+            o["never_started"] = .number(Double(u.neverStarted))
+            o["runs_by_kind"] = .object(JSONObject(u.runsByKind.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) }))
+            o["protocol_runs"] = .number(Double(u.protocolRuns)); o["exec_runs"] = .number(Double(u.execRuns))
+            o["includes"] = .string(u.includes)
             return JSONValue.object(o).serialized(pretty: true)
         }
         func limit(_ v: Double?, _ f: (Double) -> String) -> String { v.map(f) ?? "no limit stated" }
         var t = TextTable("budget", "used", "limit")
-        t.add(["training runs", "\(u.runsCounted) (+\(u.runsStarted - u.runsCounted) sanity)", limit(s.maxRuns) { String(Int($0)) }])
+        t.add(["training runs", "\(u.runsCounted)", limit(s.maxRuns) { String(Int($0)) }])
         t.add(["wall-clock", DurationText.format(seconds: u.wallSeconds), limit(s.maxWallSeconds) { DurationText.format(seconds: $0) }])
         t.add(["GPU-hours", String(format: "%.4f", u.gpuHours), limit(s.maxGPUHours) { String(format: "%g", $0) }])
         t.add(["steps", String(u.steps), "-"])
         var text = t.render()
+        text += "\nincludes: " + u.includes
         if !u.unfinishedRunIDs.isEmpty { text += "\nunfinished runs (no finish line): " + u.unfinishedRunIDs.joined(separator: ", ") }
         if u.refusals > 0 { text += "\nrefused runs: \(u.refusals)" }
         for o in u.overruns { text += "\noverrun: \(o)" }

@@ -28,6 +28,8 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "The run's seed (RIGOR_SEED for the child; rigor.seed() in Python).") var seed: Int?
     @Option(help: "The arm (condition) this run belongs to.") var arm: String?
     @Option(help: "Protocol phase: sanity, baseline, mve, full (default adhoc).") var phase: String?
+    @Option(help: "What the run is for: training (default), evaluation, analysis or export. Only training runs count toward the spec's max training runs.") var kind: String?
+    @Option(help: "The unit of work this run is an attempt of (default: derived from the command, seed and arm); attempts of one unit count once toward max training runs.") var unit: String?
     @Option(help: "GPUs allocated (default: the CUDA_VISIBLE_DEVICES count, else 0).") var gpus: Int?
     @Option(help: "Stop the run after this long (e.g. 90s, 30m, 2h).") var timeout: String?
     @Option(name: .customLong("abort"), help: "An abort rule (repeatable), e.g. 'isnan(loss)' or 'loss > 10 for 3 steps'.") var abortRules: [String] = []
@@ -46,6 +48,12 @@ struct ExecCommand: AsyncParsableCommand {
             guard let p = RunPhase(rawValue: phase) else { ExecCLI.fail("--phase \(phase): expected sanity, baseline, mve, full or adhoc") }
             phaseValue = p
         }
+        var kindValue = RunKind.training
+        if let kind {
+            guard let k = RunKind(rawValue: kind) else { ExecCLI.fail("--kind \(kind): expected training, evaluation, analysis or export") }
+            kindValue = k
+        }
+        if let unit, !RunID.isValid(unit) { ExecCLI.fail("--unit \(unit): use letters, digits, '.', '_', '-' (not starting with '.')") }
         var timeoutSeconds: Double?
         if let timeout {
             guard let s = DurationText.seconds(in: timeout) ?? Double(timeout), s > 0 else {
@@ -107,6 +115,8 @@ struct ExecCommand: AsyncParsableCommand {
                                  name: name, seed: seed, arm: arm, phase: phaseValue, gpus: gpus ?? 0, timeoutSeconds: timeoutSeconds,
                                  abortRules: rules, echoOutput: !json, budget: budget)
         request.killGraceSeconds = killGrace
+        request.kind = kindValue
+        request.unit = unit
         request.wrapper = session?.wrapper
         if session == nil { request.guardNote = "none: --no-guard (no spec found for the experiment)" }
         request.control = control

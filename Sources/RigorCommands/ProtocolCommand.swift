@@ -5,6 +5,6 @@ struct ProtocolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol",
         abstract: "Execute a protocol plan: sanity checks, baseline reproduction, MVE, full protocol.",
-        subcommands: [ProtocolRunCommand.self]
+        subcommands: [ProtocolRunCommand.self, ProtocolCheckCommand.self]
     )
 }

@@ -25,6 +25,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
     @Argument(help: "The plan file (YAML, docs/plan.md).") var plan: String
     @Option(help: "Runs at once (default: GPUs reported by nvidia-smi, else CPU cores).") var slots: Int?
     @Flag(help: "One JSON object per event on stdout.") var json = false
+    @Flag(help: "Check the plan (as 'rigor protocol check' does) and run nothing.") var dryRun = false
 
     func fail(_ lines: [String], code: Int32) -> ExitCode {
         for line in lines { Console.error(line) }
@@ -33,6 +34,14 @@ struct ProtocolRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let slots, slots < 1 { throw fail(["--slots must be 1 or more, got \(slots)"], code: 2) }
+        // Everything knowable before compute is spent is checked first; a plan with errors never runs.
+        let report = ProtocolCheck.run(planPath: plan, displayPath: plan)
+        if dryRun {
+            Console.print(ProtocolCheckText.render(report, plan: plan, json: json))
+            if !report.isClean { throw ExitCode(2) }
+            return
+        }
+        if !report.isClean { throw fail(report.errors + ["nothing was run; 'rigor protocol check \(plan)' shows the full report"], code: 2) }
         let parsed: ProtocolPlan
         do { parsed = try PlanParser.parse(path: plan) } catch {
             throw fail(error.diagnostics.isEmpty ? [error.description] : error.diagnostics.map(\.description), code: 2)
@@ -78,7 +87,13 @@ struct ProtocolRunCommand: AsyncParsableCommand {
             if case .locked = error { throw fail([error.description], code: 4) }
             if case .interrupted = error { throw fail([error.description], code: 130) }
             if case .specChanged = error { throw fail([error.description], code: 2) }
+            if case .planChanged = error { throw fail([error.description], code: 2) }
             throw fail([error.description], code: 1)
+        }
+        if let why = outcome.launchFailure {
+            for note in outcome.guardNotes { Console.error("TAMPER: \(note)") }
+            throw fail(["stopped before metrics.json was written: \(why)",
+                        "nothing about this unit is kept against the experiment: fix the plan (or the missing file) and run the same command again"], code: 2)
         }
         if !json { Console.print(ProtocolSummary.render(spec: spec, resultsDir: resultsDir, outcome: outcome)) }
         if !outcome.validationProblems.isEmpty {

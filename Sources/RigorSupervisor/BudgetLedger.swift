@@ -30,15 +30,30 @@ public struct LedgerIssue: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "ledger.jsonl line \(line): \(problem)" }
 }
 
-/// What the ledger says has been spent, summed from its lines.
+/// What the ledger says has been spent, summed from its lines (docs/budget.md).
 public struct LedgerSummary: Sendable, Equatable {
-    /// Runs started (every phase).
+    /// Runs started (every phase and kind, every attempt).
     public var runsStarted = 0
-    /// Runs that count toward the spec's max training runs (every phase except `sanity`).
-    public var runsCounted = 0
+    /// Training runs counted toward the spec's max training runs: distinct units of kind
+    /// training outside the sanity phase; further attempts of a unit count once, and a run
+    /// whose command never started counts nothing.
+    public var runsCounted: Int { countedUnits.count }
+    /// The units counted toward max training runs, sorted.
+    public var countedUnits: [String] = []
+    /// Attempts beyond the first of the counted units (recorded, not counted).
+    public var repeatedAttempts = 0
+    /// Started runs by kind (`training`, `evaluation`, …; sanity runs under `sanity`).
+    public var runsByKind: [String: Int] = [:]
+    /// Started runs of `rigor exec` (phase adhoc) and of the protocol engine (every other phase).
+    public var execRuns = 0
+    public var protocolRuns = 0
     public var runsFinished = 0
+    /// Runs whose command could not be started (cost nothing).
+    public var neverStarted = 0
     /// Runs with a start line and no finish line (the supervisor died, or the run is live).
     public var unfinishedRunIDs: [String] = []
+    /// Seconds during which at least one run was in progress (the union of the finished runs'
+    /// intervals, so parallel runs are not double-counted), every attempt included.
     public var wallSeconds = 0.0
     public var gpuHours = 0.0
     public var steps = 0
@@ -46,6 +61,37 @@ public struct LedgerSummary: Sendable, Equatable {
     /// Reasons of every overrun line, in order.
     public var overruns: [String] = []
     public var issues: [LedgerIssue] = []
+
+    public init() {}
+
+    /// The summary for reports: a start line with no finish line and no run record is a run
+    /// whose supervisor died before the command could start (the record is written before the
+    /// child is spawned), so it is reported as never started. Budget checks do not use this: a
+    /// run another process is starting right now has its start line and not yet its record.
+    public func reconciled(experimentDir: String) -> LedgerSummary {
+        var s = self
+        let orphans = unfinishedRunIDs.filter { id in
+            !id.isEmpty && !FileManager.default.fileExists(atPath: experimentDir + "/runs/" + id + "/run.json")
+        }
+        guard !orphans.isEmpty else { return s }
+        s.unfinishedRunIDs.removeAll { orphans.contains($0) }
+        s.neverStarted += orphans.count
+        s.orphanStarts = orphans
+        return s
+    }
+
+    /// Start lines whose run never got a record (see `reconciled`).
+    public var orphanStarts: [String] = []
+
+    /// Whether an attempt of `unit` would be a new counted training run.
+    public func isCounted(unit: String) -> Bool { countedUnits.contains(unit) }
+
+    /// One line saying which runs these figures include.
+    public var includes: String {
+        var kinds = runsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        if kinds.isEmpty { kinds = "none" }
+        return "every run of the experiment in ledger.jsonl: \(runsStarted) started (\(protocolRuns) by the protocol engine, \(execRuns) by rigor exec; \(kinds)), \(runsCounted) counted as training runs (\(repeatedAttempts) repeated attempt(s) counted once), \(neverStarted) never started (not charged)"
+    }
 }
 
 /// `results/exp-…/ledger.jsonl`: the experiment's append-only, fsync'd budget journal.
@@ -75,6 +121,10 @@ public struct BudgetLedger: Sendable {
         var summary = LedgerSummary()
         var started: [String: Bool] = [:]
         var order: [String] = []
+        var countedStarts: [(runID: String, unit: String)] = []
+        var neverStarted: Set<String> = []
+        var intervals: [(Double, Double)] = []
+        var unplaced = 0.0
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         let endsWithNewline = bytes.last == 0x0A
         for (i, slice) in lines.enumerated() {
@@ -94,14 +144,22 @@ public struct BudgetLedger: Sendable {
             switch event {
             case "run_started":
                 summary.runsStarted += 1
-                if o["counts_toward_max_runs"]?.boolValue ?? true { summary.runsCounted += 1 }
+                let phase = o["phase"]?.stringValue ?? "adhoc"
+                if phase == RunPhase.adhoc.rawValue { summary.execRuns += 1 } else { summary.protocolRuns += 1 }
+                let kind = phase == RunPhase.sanity.rawValue ? "sanity" : (o["kind"]?.stringValue ?? RunKind.training.rawValue)
+                summary.runsByKind[kind, default: 0] += 1
+                if o["counts_toward_max_runs"]?.boolValue ?? true {
+                    countedStarts.append((runID, o["unit"]?.stringValue ?? BudgetLedger.unit(ofRunID: runID, phase: phase)))
+                }
                 if started[runID] == nil { order.append(runID) }
                 started[runID] = false
             case "run_finished":
                 summary.runsFinished += 1
-                summary.wallSeconds += o["wall_seconds"]?.doubleValue ?? 0
+                let wall = max(0, o["wall_seconds"]?.doubleValue ?? 0)
+                if let at = o["started_at"]?.stringValue.flatMap(ISOTimestamp.parse) { intervals.append((at, at + wall)) } else { unplaced += wall }
                 summary.gpuHours += o["gpu_hours"]?.doubleValue ?? 0
                 summary.steps += Int(o["steps"]?.doubleValue ?? 0)
+                if o["never_started"]?.boolValue == true { neverStarted.insert(runID) }
                 started[runID] = true
             case "overrun": summary.overruns.append(o["reason"]?.stringValue ?? "(no reason)")
             case "refused": summary.refusals += 1
@@ -109,8 +167,26 @@ public struct BudgetLedger: Sendable {
                 summary.issues.append(LedgerIssue(line: lineNumber, problem: "unknown event \"\(event)\"; ignored", tornTail: false))
             }
         }
+        var units: Set<String> = []
+        var attempts = 0
+        for start in countedStarts where !neverStarted.contains(start.runID) {
+            attempts += 1
+            units.insert(start.unit)
+        }
+        summary.countedUnits = units.sorted()
+        summary.repeatedAttempts = attempts - units.count
+        summary.neverStarted = neverStarted.count
+        summary.wallSeconds = ((IntervalUnion.length(intervals) + unplaced) * 1000).rounded() / 1000
         summary.unfinishedRunIDs = order.filter { started[$0] == false }
         return summary
+    }
+
+    /// The unit of a run started before ledger lines named it: a protocol run id is its unit
+    /// with `-a<attempt>` appended; any other run is its own unit.
+    static func unit(ofRunID runID: String, phase: String) -> String {
+        guard phase != RunPhase.adhoc.rawValue, let cut = runID.range(of: "-a", options: .backwards) else { return runID }
+        let digits = runID[cut.upperBound...]
+        return !digits.isEmpty && digits.allSatisfy(\.isNumber) ? String(runID[..<cut.lowerBound]) : runID
     }
 
     /// Appends one entry (with an `at` timestamp) as one line, fsync'd. A torn last line
@@ -171,16 +247,18 @@ public struct BudgetStanding: Sendable, Equatable {
     public init(summary: LedgerSummary, budget: ResourceBudget?) { self.summary = summary; self.budget = budget }
 
     /// A stated numeric limit (nil for absent or N/A).
-    static func limit(_ l: BudgetLimit?) -> Double? { l.flatMap { $0.notApplicable ? nil : $0.value } }
+    public static func limit(_ l: BudgetLimit?) -> Double? { l.flatMap { $0.notApplicable ? nil : $0.value } }
 
     public var maxRuns: Double? { BudgetStanding.limit(budget?.maxTrainingRuns) }
     public var maxWallSeconds: Double? { BudgetStanding.limit(budget?.maxWallClockSeconds) }
     public var maxGPUHours: Double? { BudgetStanding.limit(budget?.maxGPUHours) }
 
-    /// Why a new run of `phase` using `gpus` must not start, or nil when it may.
-    public func refusal(phase: RunPhase, gpus: Int) -> String? {
-        if phase != .sanity, let max = maxRuns, Double(summary.runsCounted) >= max {
-            return "the spec allows at most \(EventValues.format(max)) training runs (Resource Budget, line \(budget?.maxTrainingRuns?.line ?? 0)) and the ledger already holds \(summary.runsCounted) (sanity runs are not counted)"
+    /// Why a new run must not start, or nil when it may. A training run outside the sanity
+    /// phase needs a free training run, unless it is another attempt of a unit already counted.
+    public func refusal(phase: RunPhase, kind: RunKind = .training, unit: String? = nil, gpus: Int) -> String? {
+        if BudgetStanding.countsTowardMaxRuns(phase: phase, kind: kind), let max = maxRuns,
+           !(unit.map(summary.isCounted) ?? false), Double(summary.runsCounted) >= max {
+            return "the spec allows at most \(EventValues.format(max)) training runs (Resource Budget, line \(budget?.maxTrainingRuns?.line ?? 0)) and the ledger already counts \(summary.runsCounted) (runs of kind evaluation, analysis or export and sanity runs are not counted; attempts of one unit count once)"
         }
         if let max = maxWallSeconds, summary.wallSeconds >= max {
             return "the wall-clock budget is spent: \(DurationText.format(seconds: summary.wallSeconds)) used of \(DurationText.format(seconds: max)) (line \(budget?.maxWallClockSeconds?.line ?? 0))"
@@ -189,5 +267,22 @@ public struct BudgetStanding: Sendable, Equatable {
             return "the GPU-hour budget is spent: \(EventValues.format(summary.gpuHours)) used of \(EventValues.format(max)) (line \(budget?.maxGPUHours?.line ?? 0))"
         }
         return nil
+    }
+
+    /// Only training runs outside the sanity phase count toward max training runs.
+    public static func countsTowardMaxRuns(phase: RunPhase, kind: RunKind) -> Bool { kind == .training && phase != .sanity }
+}
+
+/// The length of a union of time intervals (parallel runs are not double-counted).
+public enum IntervalUnion {
+    public static func length(_ intervals: [(Double, Double)]) -> Double {
+        var total = 0.0
+        var current: (Double, Double)?
+        for iv in intervals.sorted(by: { $0.0 < $1.0 }) {
+            if let c = current, iv.0 <= c.1 { current = (c.0, max(c.1, iv.1)) }
+            else { if let c = current { total += c.1 - c.0 }; current = iv }
+        }
+        if let c = current { total += c.1 - c.0 }
+        return total
     }
 }

@@ -10,6 +10,12 @@ public enum RunPhase: String, Sendable, Codable, CaseIterable {
     case sanity, baseline, mve, full, adhoc
 }
 
+/// What a run is for, as the budget counts it (docs/budget.md): only `training` runs count
+/// toward the spec's max training runs; every kind counts toward wall clock and GPU-hours.
+public enum RunKind: String, Sendable, Codable, CaseIterable {
+    case training, evaluation, analysis, export
+}
+
 /// What to run, and under which rules.
 public struct RunRequest: Sendable {
     /// The experiment's results dir (`results/exp-NNN-x`); runs go to `runs/<run-id>/` under it.
@@ -42,6 +48,11 @@ public struct RunRequest: Sendable {
     public var observer: (any RunObserver)? = nil
     /// Recorded as the run's `sandbox` when there is no wrapper (why the run is unguarded).
     public var guardNote: String? = nil
+    /// What the run is for; only training runs count toward max training runs.
+    public var kind: RunKind = .training
+    /// The unit of work this run is an attempt of (`full-hidden32-seed2`); attempts of one unit
+    /// count once toward max training runs. Nil: derived from the command, seed and arm.
+    public var unit: String? = nil
 
     public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
                 seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,
@@ -51,6 +62,17 @@ public struct RunRequest: Sendable {
         self.name = name; self.seed = seed; self.arm = arm; self.phase = phase; self.gpus = gpus
         self.timeoutSeconds = timeoutSeconds; self.abortRules = abortRules; self.environment = environment
         self.echoOutput = echoOutput; self.wrapper = wrapper; self.runID = runID; self.budget = budget
+    }
+}
+
+extension RunRequest {
+    /// The unit of a run that names none: the same command with the same seed and arm is the
+    /// same unit of work, so repeating it (after an interruption) is another attempt.
+    public static func derivedUnit(command: [String], seed: Int?, arm: String?) -> String {
+        var bytes: [UInt8] = []
+        for word in command { bytes += Array(word.utf8); bytes.append(0) }
+        bytes += Array("seed=\(seed.map(String.init) ?? "-")\u{0}arm=\(arm ?? "-")".utf8)
+        return "exec-" + String(SHA256.hex(bytes).prefix(12))
     }
 }
 
@@ -108,6 +130,14 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var abortEvent: JSONObject? = nil
     /// Where the record's run lives: `runs/<run-id>` relative to the experiment dir.
     public var runDirectory: String? = nil
+    /// What the run was for (nil in records written before kinds existed: training).
+    public var kind: RunKind? = nil
+    /// The unit of work this run is an attempt of (see `RunRequest.unit`).
+    public var unit: String? = nil
+    /// The abort rules in force for this run, as written.
+    public var abortRules: [String]? = nil
+    /// The per-run time limit in force, in seconds (nil: none).
+    public var timeoutSeconds: Double? = nil
 }
 
 // The entry point the Supervisor provides (implemented in this module):

@@ -50,7 +50,7 @@ final class RunMonitor {
             record.abortReason = nil
             record.provenance["start_error"] = .string(error.description)
             try? RunRecordFile.write(record, in: prepared.runHandle)
-            try? prepared.ledger.append(finishedEntry(record))
+            try? prepared.ledger.append(finishedEntry(record, neverStarted: true))
             throw error
         }
         let pgid = child.pid
@@ -262,9 +262,12 @@ final class RunMonitor {
         return record
     }
 
-    private func finishedEntry(_ r: RunRecord) -> JSONObject {
-        JSONObject([("event", "run_finished"), ("run_id", .string(r.runID)), ("status", .string(r.status.rawValue)),
-                    ("wall_seconds", .number(r.wallSeconds)), ("gpu_hours", .number(r.gpuHours)), ("steps", .number(Double(r.steps)))])
+    private func finishedEntry(_ r: RunRecord, neverStarted: Bool = false) -> JSONObject {
+        var entry = JSONObject([("event", "run_finished"), ("run_id", .string(r.runID)), ("status", .string(r.status.rawValue)),
+                                ("started_at", .string(r.startedAt)), ("wall_seconds", .number(r.wallSeconds)),
+                                ("gpu_hours", .number(r.gpuHours)), ("steps", .number(Double(r.steps)))])
+        if neverStarted { entry["never_started"] = .bool(true) }
+        return entry
     }
 
     private func overruns(_ r: RunRecord, stopReason: String?) -> [String] {

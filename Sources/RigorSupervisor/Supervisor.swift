@@ -73,6 +73,8 @@ enum RunPreparation {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in request.environment { env[k] = v }
         guard let executable = ChildProcess.resolveExecutable(first, path: env["PATH"], cwd: cwd) else { throw .commandNotFound(first) }
+        if let missing = ScriptArgument.missingScript(request.command, cwd: cwd) { throw .scriptNotFound(missing) }
+        let unit = request.unit ?? RunRequest.derivedUnit(command: request.command, seed: request.seed, arm: request.arm)
 
         // GPUs: --gpus, else the CUDA_VISIBLE_DEVICES count, else 0.
         var gpus = request.gpus
@@ -148,7 +150,8 @@ enum RunPreparation {
                                startedAt: isoTimestamp(), endedAt: nil, status: .incomplete, exitCode: nil, signal: nil,
                                wallSeconds: 0, gpuHours: 0, steps: 0, finalMetrics: JSONObject(), lastValues: JSONObject(),
                                abortReason: nil, provenance: provenance, sandbox: sandbox,
-                               eventCount: 0, invalidEventLines: 0, abortEvent: nil, runDirectory: "runs/" + runID)
+                               eventCount: 0, invalidEventLines: 0, abortEvent: nil, runDirectory: "runs/" + runID,
+                               kind: request.kind, unit: unit, abortRules: request.abortRules, timeoutSeconds: request.timeoutSeconds)
 
         // Budget: the check and the start line it allows happen under one lock.
         let ledger = BudgetLedger(experimentDir: experimentDir)
@@ -156,14 +159,15 @@ enum RunPreparation {
         do {
             outcome = try ledger.withLock { fd throws(LedgerError) -> (BudgetStanding, String?) in
                 let standing = BudgetStanding(summary: try ledger.read(), budget: request.budget)
-                if let why = standing.refusal(phase: request.phase, gpus: gpus) {
+                if let why = standing.refusal(phase: request.phase, kind: request.kind, unit: unit, gpus: gpus) {
                     try ledger.append(JSONObject([("event", "refused"), ("phase", .string(request.phase.rawValue)),
                                                   ("command", .array(request.command.map { .string($0) })), ("reason", .string(why))]), lockedFD: fd)
                     return (standing, why)
                 }
                 try ledger.append(JSONObject([("event", "run_started"), ("run_id", .string(runID)), ("phase", .string(request.phase.rawValue)),
                                               ("arm", request.arm.map { .string($0) } ?? .null), ("seed", request.seed.map { .number(Double($0)) } ?? .null),
-                                              ("gpus", .number(Double(gpus))), ("counts_toward_max_runs", .bool(request.phase != .sanity))]), lockedFD: fd)
+                                              ("gpus", .number(Double(gpus))), ("kind", .string(request.kind.rawValue)), ("unit", .string(unit)),
+                                              ("counts_toward_max_runs", .bool(BudgetStanding.countsTowardMaxRuns(phase: request.phase, kind: request.kind)))]), lockedFD: fd)
                 return (standing, nil)
             }
         } catch { throw .ledger(error) }

@@ -7,6 +7,8 @@ public enum SupervisorError: Error, Sendable, Equatable, CustomStringConvertible
     case emptyCommand
     /// The executable was not found on the child's PATH (or the path does not exist).
     case commandNotFound(String)
+    /// The script an interpreter is asked to run does not exist (nothing was started or charged).
+    case scriptNotFound(String)
     /// An abort rule does not parse.
     case badAbortRule(AbortRuleError)
     /// The working directory does not exist.
@@ -28,6 +30,7 @@ public enum SupervisorError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .emptyCommand: return "no command given: put the command after `--`"
         case .commandNotFound(let c): return "\(c): command not found on the run's PATH; check the spelling or give a path"
+        case .scriptNotFound(let p): return "\(p): no such script; nothing was started and nothing is charged to the budget"
         case .badAbortRule(let e): return e.description
         case .badWorkingDirectory(let d): return "\(d): working directory does not exist"
         case .badRunID(let id): return "run id '\(id)' is not usable as a folder name (use letters, digits, '.', '_', '-'; not starting with '.')"

@@ -16,7 +16,10 @@ struct LedgerTests {
         let sanity = try await Supervisor.run(f.request("metrics.py", phase: .sanity, budget: b))
         #expect(sanity.status == .succeeded)
         do {
-            _ = try await Supervisor.run(f.request("metrics.py", phase: .full, budget: b))
+            // Another unit of work (the same command again would be another attempt of the first).
+            var other = f.request("metrics.py", phase: .full, budget: b)
+            other.unit = "full-other-seed0"
+            _ = try await Supervisor.run(other)
             Issue.record("expected a refusal")
         } catch {
             guard case .budgetRefused(let why) = error else { Issue.record("wrong error \(error)"); return }

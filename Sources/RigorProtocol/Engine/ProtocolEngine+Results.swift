@@ -18,6 +18,13 @@ extension ProtocolEngine {
                 guardNotes = ["The protected files could not be verified after the protocol: \(error)"]
             }
         }
+        if let why = results.launchFailure {
+            try journal.append("stopped", JSONObject([("reason", .string(why))]))
+            sink.handle(.finished(aborted: false, reason: why, metricsPath: nil))
+            return ProtocolOutcome(metricsPath: resultsDir + "/" + ProtocolEngine.metricsFileName,
+                                   configPath: resultsDir + "/" + ProtocolEngine.configFileName, metrics: .null, aborted: false, abortReason: nil,
+                                   validationProblems: [], launchFailure: why, guardNotes: guardNotes)
+        }
         let metrics = assembleMetrics(results, records: records, extraNotes: guardNotes)
         let config = assembleConfig(results, records: records, sandbox: phaseGuard?.summary ?? options.wrapper?.summary)
         let metricsPath = resultsDir + "/" + ProtocolEngine.metricsFileName
@@ -32,12 +39,15 @@ extension ProtocolEngine {
         ]))
         sink.handle(.finished(aborted: results.abortReason != nil, reason: results.abortReason, metricsPath: metricsPath))
         return ProtocolOutcome(metricsPath: metricsPath, configPath: configPath, metrics: metrics,
-                               aborted: results.abortReason != nil, abortReason: results.abortReason, validationProblems: problems)
+                               aborted: results.abortReason != nil, abortReason: results.abortReason, validationProblems: problems,
+                               launchFailure: nil, guardNotes: guardNotes)
     }
 
-    /// The aggregates of mapped metrics over the succeeded runs of some units.
-    func aggregates(_ units: [UnitResult]) -> JSONValue {
+    /// The aggregates of mapped metrics over the succeeded runs of some units, labelled with
+    /// the arm they belong to (`"arm": name`, a label the validator does not take for a metric).
+    func aggregates(_ units: [UnitResult], arm: String? = nil) -> JSONValue {
         var out = JSONObject()
+        if let arm { out[MetricsFile.armLabelKey] = .string(arm) }
         for m in plan.metrics {
             let values = units.compactMap { $0.record.flatMap { EventValues.value(m.event, in: $0)?.doubleValue } }
             out[m.metric] = MetricAggregate(values)?.json ?? .null
@@ -46,14 +56,15 @@ extension ProtocolEngine {
     }
 
     func assembleMetrics(_ results: PhaseResults, records: [RunRecord], extraNotes: [String] = []) -> JSONValue {
+        let ledger = ((try? BudgetLedger(experimentDir: resultsDir).read()) ?? LedgerSummary()).reconciled(experimentDir: resultsDir)
         var baseline: JSONValue = .object(JSONObject())
         var treatment: JSONValue = .object(JSONObject())
         var perSeed: [JSONValue] = []
         if results.reachedFull {
-            baseline = aggregates(results.full.filter { $0.unit.arm == plan.baselineArm })
+            baseline = aggregates(results.full.filter { $0.unit.arm == plan.baselineArm }, arm: plan.baselineArm)
             let arms = plan.treatmentArms
             if arms.count == 1 {
-                treatment = aggregates(results.full.filter { $0.unit.arm == arms[0].name })
+                treatment = aggregates(results.full.filter { $0.unit.arm == arms[0].name }, arm: arms[0].name)
             } else {
                 var nested = JSONObject()
                 for arm in arms { nested[arm.name] = aggregates(results.full.filter { $0.unit.arm == arm.name }) }
@@ -66,7 +77,7 @@ extension ProtocolEngine {
                 perSeed.append(.object(row))
             }
         } else if !results.baseline.isEmpty {
-            baseline = aggregates(results.baseline)
+            baseline = aggregates(results.baseline, arm: plan.baselineArm)
         }
         var sanity = JSONObject()
         for r in results.sanity {
@@ -83,10 +94,10 @@ extension ProtocolEngine {
             ("treatment", treatment),
             ("per_seed", .array(perSeed)),
             ("sanity_checks", .object(sanity)),
-            ("resource_usage", ResourceUsage(records: records).json),
+            ("resource_usage", ResourceUsage(ledger: ledger).json),
             ("abort_triggered", .bool(results.abortReason != nil)),
             ("abort_reason", results.abortReason.map { .string($0) } ?? .null),
-            ("notes", .string(([notes(results, records: records)] + extraNotes).joined(separator: "; "))),
+            ("notes", .string(([notes(results, records: records), "resource_usage counts " + ledger.includes] + extraNotes).joined(separator: "; "))),
         ]))
     }
 
@@ -148,8 +159,17 @@ extension ProtocolEngine {
             record.command.map { $0.contains(" ") || $0.isEmpty ? "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" : $0 }
                 .joined(separator: " ")
         }
+        let entries = (try? ProtocolJournal.read(path: resultsDir + "/" + ProtocolJournal.fileName)) ?? []
+        let revisions: [JSONValue] = entries.filter { $0["event"]?.stringValue == "plan_revised" }.map { e in
+            .object(JSONObject([("at", e["time"] ?? .null), ("from", e["from"] ?? .null), ("to", e["to"] ?? .null),
+                                ("changed", e["changed"] ?? .array([]))]))
+        }
         let extra = JSONObject([
             ("plan", .string(plan.path)),
+            ("plan_fingerprint", .string(PlanFingerprint(checked).sha256)),
+            ("plan_revisions", .array(revisions)),
+            ("kind", .string(plan.kind.rawValue)),
+            ("computed", .array(plan.computed.map { .string($0) })),
             ("plan_sha256", .string((try? SHA256.hex(fileAt: plan.path)) ?? "")),
             ("working_directory", .string(plan.workingDirectory)),
             ("baseline_arm", .string(plan.baselineArm)),

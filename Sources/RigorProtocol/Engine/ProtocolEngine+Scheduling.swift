@@ -62,8 +62,15 @@ extension ProtocolEngine {
             if Task.isCancelled { throw .interrupted }
             if !finished.isEmpty { state.withLock { $0.retries += 1 } }
             let number = (attempts.map(\.number).max() ?? 0) + 1
-            attempts.append(try await runAttempt(unit, number: number, slot: slot, context.journal))
+            let attempt = try await runAttempt(unit, number: number, slot: slot, context.journal)
+            attempts.append(attempt)
             ranNow = true
+            // A run that could not be launched (or that the budget refused) is not retried: the
+            // cause is outside the run, and nothing was spent.
+            if attempt.record == nil {
+                markDone(unit, record: nil, fresh: false)
+                return UnitResult(unit: unit, attempts: attempts, record: nil, lastFailure: attempt)
+            }
         }
     }
 
@@ -73,12 +80,15 @@ extension ProtocolEngine {
         var environment = ["RIGOR_SLOT": String(slot), "RIGOR_PHASE": unit.phase.rawValue]
         if let arm = unit.arm { environment["RIGOR_ARM"] = arm }
         if options.gpuSlots { environment["CUDA_VISIBLE_DEVICES"] = String(slot) }
+        let kind = unit.phase == .sanity ? (plan.sanity.first { $0.name == unit.step }?.kind ?? .training) : plan.kind
         var request = RunRequest(
             experimentDir: resultsDir, command: command, workingDirectory: plan.workingDirectory, name: unit.idPrefix,
             seed: unit.seed, arm: unit.arm, phase: unit.phase, gpus: plan.gpusPerRun, timeoutSeconds: plan.timeoutSeconds,
             abortRules: checked.abortRules, environment: environment, echoOutput: options.echoOutput, wrapper: launchWrapper,
             runID: runID, budget: checked.spec.resourceBudget)
         request.observer = LiveValueObserver(live: live)
+        request.kind = kind
+        request.unit = unit.idPrefix
         try journal.append("run_started", JSONObject([
             ("run_id", .string(runID)), ("phase", .string(unit.phase.rawValue)), ("arm", unit.arm.map { .string($0) } ?? .null),
             ("seed", unit.seed.map { .number(Double($0)) } ?? .null), ("attempt", .number(Double(number))),
@@ -99,10 +109,15 @@ extension ProtocolEngine {
         } catch let error as ProtocolError {
             throw error
         } catch {
-            let text = "\(error)"
-            try journal.append("run_launch_failed", JSONObject([("run_id", .string(runID)), ("error", .string(text))]))
-            sink.handle(.runFinished(runID: runID, unit: unit, status: "launch_failed", wallSeconds: 0, values: JSONObject()))
-            return RunAttempt(number: number, runID: runID, record: nil, launchError: text)
+            var refused = false
+            var text = "\(error)"
+            if let e = error as? SupervisorError, case .budgetRefused(let why) = e { refused = true; text = why }
+            try journal.append("run_launch_failed", JSONObject([("run_id", .string(runID)), ("error", .string(text)),
+                                                               ("refused_by_budget", .bool(refused))]))
+            sink.handle(.runFinished(runID: runID, unit: unit, status: refused ? "refused" : "launch_failed", wallSeconds: 0, values: JSONObject()))
+            var attempt = RunAttempt(number: number, runID: runID, record: nil, launchError: text)
+            attempt.refusedByBudget = refused
+            return attempt
         }
     }
 

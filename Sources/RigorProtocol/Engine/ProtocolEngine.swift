@@ -53,15 +53,26 @@ public final class ProtocolEngine: Sendable {
         let lock = try ExperimentLock(resultsDir: resultsDir)
         defer { withExtendedLifetime(lock) {} }
         try SpecFreeze.ensure(spec: checked.spec, resultsDir: resultsDir)
+        let journal = try ProtocolJournal(resultsDir: resultsDir)
+        let entries = try ProtocolJournal.read(path: journal.path)
+        let units = checked.units
+        let history = RunHistory.load(resultsDir: resultsDir, units: units, journal: entries)
+        // The plan may only change where no run was made yet (docs/plan.md, "Plan changes").
+        let fingerprint = PlanFingerprint(checked)
+        let conflicts = PlanFingerprint.conflicts(checked, history: history, journal: entries)
+        if !conflicts.isEmpty { throw .planChanged(planPath: plan.path, differences: conflicts) }
+        if let previous = entries.last(where: { $0["event"]?.stringValue == "session_started" && $0["plan_fingerprint"] != nil }),
+           let was = previous["plan_fingerprint"]?.stringValue, was != fingerprint.sha256 {
+            let changed = fingerprint.changedSections(since: previous["plan"]?.objectValue ?? JSONObject())
+            try journal.append("plan_revised", JSONObject([
+                ("from", .string(was)), ("to", .string(fingerprint.sha256)), ("changed", .array(changed.map { .string($0) })),
+            ]))
+        }
         if let begin = options.beginGuard {
             do { let g = try begin(); state.withLock { $0.phaseGuard = g } } catch {
                 throw .guardFailed(reason: "\(error)")
             }
         }
-        let journal = try ProtocolJournal(resultsDir: resultsDir)
-        let entries = try ProtocolJournal.read(path: journal.path)
-        let units = checked.units
-        let history = RunHistory.load(resultsDir: resultsDir, units: units, journal: entries)
 
         // Facts from earlier sessions: records, superseded attempts.
         state.withLock { s in
@@ -80,6 +91,7 @@ public final class ProtocolEngine: Sendable {
         try journal.append("session_started", JSONObject([
             ("pid", .number(Double(getpid()))), ("resumed", .bool(resumed)), ("slots", .number(Double(options.slots))),
             ("plan_sha256", .string((try? SHA256.hex(fileAt: plan.path)) ?? "")),
+            ("plan_fingerprint", .string(fingerprint.sha256)), ("plan", .object(fingerprint.sections)),
         ]))
         // Attempts an earlier session left unfinished: kept as they are, marked superseded, re-run under a new attempt.
         for unit in units {
@@ -126,6 +138,14 @@ public final class ProtocolEngine: Sendable {
         var full: [UnitResult] = []
         var abortReason: String?
         var reachedFull = false
+        /// A run could not be launched: the session stops without writing metrics.json, and
+        /// the unit runs again once the cause is fixed.
+        var launchFailure: String?
+    }
+
+    /// The first unit of `phase` that could not be launched, as the session's stop reason.
+    func launchFailure(in units: [UnitResult]) -> String? {
+        units.first(where: \.launchFailed).map(\.failureText)
     }
 
     func runPhases(_ context: RunContext) async throws(ProtocolError) -> PhaseResults {
@@ -136,6 +156,7 @@ public final class ProtocolEngine: Sendable {
         if !checked.sanityUnits.isEmpty {
             sink.handle(.phaseStarted(.sanity, units: checked.sanityUnits.count))
             results.sanity = try await runUnits(checked.sanityUnits, context, stopOnAnyFailure: true)
+            if let why = launchFailure(in: results.sanity) { results.launchFailure = why; return results }
             var failures: [String] = []
             for result in results.sanity {
                 guard let step = plan.sanity.first(where: { $0.name == result.unit.step }) else { continue }
@@ -155,6 +176,7 @@ public final class ProtocolEngine: Sendable {
         // 2. Baseline reproduction.
         sink.handle(.phaseStarted(.baseline, units: checked.baselineUnits.count))
         results.baseline = try await runUnits(checked.baselineUnits, context, stopOnAnyFailure: true)
+        if let why = launchFailure(in: results.baseline) { results.launchFailure = why; return results }
         if let failed = results.baseline.first(where: { !$0.succeeded }) {
             let reason = "baseline reproduction: " + failed.failureText
             try gate(.baseline, passed: false, detail: reason, journal)
@@ -182,6 +204,7 @@ public final class ProtocolEngine: Sendable {
         if let mve = plan.mve {
             sink.handle(.phaseStarted(.mve, units: checked.mveUnits.count))
             results.mve = try await runUnits(checked.mveUnits, context, stopOnAnyFailure: true)
+            if let why = launchFailure(in: results.mve) { results.launchFailure = why; return results }
             var failures: [String] = []
             for result in results.mve {
                 guard let record = result.record else { failures.append("MVE: " + result.failureText); continue }
@@ -200,6 +223,7 @@ public final class ProtocolEngine: Sendable {
         results.reachedFull = true
         sink.handle(.phaseStarted(.full, units: checked.fullUnits.count))
         results.full = try await runUnits(checked.fullUnits, context, stopOnAnyFailure: plan.onFailure == .stop)
+        if let why = launchFailure(in: results.full) { results.launchFailure = why; return results }
         if let stopper = results.full.first(where: { !$0.succeeded && ($0.stoppedByRule || plan.onFailure == .stop) }) {
             results.abortReason = "full protocol: " + stopper.failureText
         }

@@ -12,6 +12,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     case noResultsDir(specPath: String)
     /// The spec differs from the copy frozen when this experiment began.
     case specChanged(specPath: String, frozenPath: String, frozenSHA256: String, currentSHA256: String)
+    /// The plan changed in a way that alters runs already made (one line per difference).
+    case planChanged(planPath: String, differences: [String])
     /// The guard over the protected set could not start.
     case guardFailed(reason: String)
     /// The engine was cancelled (SIGINT/SIGTERM); running runs were stopped as `interrupted`.
@@ -28,6 +30,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): the spec has errors, fix them before running:\n" + diagnostics.joined(separator: "\n")
         case .specChanged(let spec, let frozen, let old, let new):
             return "\(spec): the spec changed since this experiment began (frozen copy \(frozen) has sha256 \(old.prefix(12))…, the spec now \(new.prefix(12))…); a pre-registered spec is immutable: restore it or start a new experiment"
+        case .planChanged(let path, let differences):
+            return "\(path): the plan changed for runs this experiment already made, so its results would mix two designs; restore the plan, or start a new experiment:\n" + differences.map { "  " + $0 }.joined(separator: "\n")
         case .guardFailed(let reason):
             return "cannot guard the protected files: \(reason)"
         case .interrupted:

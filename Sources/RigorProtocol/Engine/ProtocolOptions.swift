@@ -30,6 +30,7 @@ public struct ProtocolOptions: Sendable {
 
 /// What a finished (or stopped) protocol left behind.
 public struct ProtocolOutcome: Sendable {
+    /// Where metrics.json is (not written when the session stopped on a launch failure).
     public var metricsPath: String
     public var configPath: String
     public var metrics: JSONValue
@@ -37,4 +38,9 @@ public struct ProtocolOutcome: Sendable {
     public var abortReason: String?
     /// Problems the validator found in metrics.json (empty: clean or no validator).
     public var validationProblems: [String]
+    /// A run could not be launched: the session stopped before writing metrics.json and
+    /// config.json; fixing the cause and running again runs the unit.
+    public var launchFailure: String? = nil
+    /// What the guard found when it verified the protected files at the end.
+    public var guardNotes: [String] = []
 }

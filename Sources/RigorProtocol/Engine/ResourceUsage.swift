@@ -23,15 +23,17 @@ public struct ResourceUsage: Sendable, Equatable {
                 unparsed += max(0, r.wallSeconds)
             }
         }
-        intervals.sort { $0.0 < $1.0 }
-        var total = 0.0
-        var current: (Double, Double)?
-        for iv in intervals {
-            if let c = current, iv.0 <= c.1 { current = (c.0, max(c.1, iv.1)) }
-            else { if let c = current { total += c.1 - c.0 }; current = iv }
-        }
-        if let c = current { total += c.1 - c.0 }
+        let total = IntervalUnion.length(intervals)
         wallClockSeconds = total + unparsed
+    }
+
+    /// The experiment's one accounting: the budget ledger (every run of the experiment, protocol
+    /// and `rigor exec`, every attempt), the same figures `rigor budget` and `rigor status` show.
+    public init(ledger summary: LedgerSummary) {
+        gpuHours = summary.gpuHours
+        wallClockSeconds = summary.wallSeconds
+        totalTrainingSteps = summary.steps
+        totalRuns = summary.runsStarted - summary.neverStarted
     }
 
     public var json: JSONValue {

@@ -10,13 +10,19 @@ public struct RunAttempt: Sendable {
     public var record: RunRecord?
     /// The executor refused or failed to make the run (from the journal); no record exists.
     public var launchError: String?
+    /// The budget refused the run before it started (a kind of launch error).
+    public var refusedByBudget = false
 
-    /// The run reached an end of its own (any status but incomplete/interrupted), or could not be launched.
+    /// The run reached an end of its own (any status but incomplete/interrupted). A run that
+    /// could not be launched never started: it is not finished, costs nothing, and its unit
+    /// runs again once the cause (usually the plan) is fixed.
     public var isFinished: Bool {
-        if launchError != nil && record == nil { return true }
         guard let record else { return false }
         return record.endedAt != nil && record.status != .incomplete && record.status != .interrupted
     }
+
+    /// Launched, and never finished: the engine died under it (re-run under a new attempt).
+    public var isAbandoned: Bool { !isFinished && launchError == nil }
 
     public var succeeded: Bool { record?.status == .succeeded && isFinished }
 }
@@ -61,6 +67,16 @@ public struct RunHistory: Sendable {
     public func nextAttempt(of unit: RunUnit) -> Int { (attempts(of: unit).map(\.number).max() ?? 0) + 1 }
 
     /// Attempts that never finished (the engine died under them); each is re-run under a new attempt.
-    public func unfinished(of unit: RunUnit) -> [RunAttempt] { attempts(of: unit).filter { !$0.isFinished } }
+    public func unfinished(of unit: RunUnit) -> [RunAttempt] { attempts(of: unit).filter(\.isAbandoned) }
+
+    /// Units with at least one attempt that started (has a run record): their command and rules are fixed.
+    public var startedUnits: [RunUnit: [RunRecord]] {
+        var out: [RunUnit: [RunRecord]] = [:]
+        for (unit, list) in attempts {
+            let records = list.compactMap(\.record)
+            if !records.isEmpty { out[unit] = records }
+        }
+        return out
+    }
 }
 

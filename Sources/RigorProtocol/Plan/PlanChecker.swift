@@ -28,9 +28,26 @@ public struct CheckedPlan: Sendable {
 /// Checks a plan against its spec: mapped metrics exist in the spec, baseline expectations resolve.
 public enum PlanChecker {
     public static func check(_ plan: ProtocolPlan, against spec: ExperimentSpec, planDisplayPath: String? = nil) throws(PlanError) -> CheckedPlan {
+        let (checked, diagnostics) = diagnose(plan, against: spec, planDisplayPath: planDisplayPath)
+        guard let checked, diagnostics.isEmpty else { throw .invalid(diagnostics) }
+        return checked
+    }
+
+    /// Every problem of the plan against its spec, all at once; the checked plan when there are none
+    /// that stop it from being resolved (a plan with diagnostics must still not run).
+    public static func diagnose(_ plan: ProtocolPlan, against spec: ExperimentSpec, planDisplayPath: String? = nil)
+        -> (CheckedPlan?, [PlanDiagnostic]) {
         let path = planDisplayPath ?? plan.path
         var diagnostics: [PlanDiagnostic] = []
         func error(_ line: Int, _ message: String) { diagnostics.append(PlanDiagnostic(path: path, line: line, message: message)) }
+
+        // Abort rules: every one must parse before anything runs.
+        for (i, rule) in plan.abortRules.enumerated() {
+            do { _ = try AbortRule.parse(rule) } catch let problem {
+                let line = i < plan.abortRuleLines.count ? plan.abortRuleLines[i] : 1
+                error(line, "abort_rules[\(i)]: \(problem.description.split(separator: "\n").first.map(String.init) ?? "")")
+            }
+        }
 
         let specKeys = spec.metrics.map(\.key)
         let known = specKeys.isEmpty ? "the spec lists no metrics" : "spec metrics: " + specKeys.joined(separator: ", ")
@@ -44,6 +61,17 @@ public enum PlanChecker {
             else { seenTargets[m.metric] = m.line }
         }
         for step in plan.sanity { for m in step.metrics { checkMapping(m, "sanity '\(step.name)' metrics") } }
+        // Every spec metric is produced: mapped from a run's values, or declared computed elsewhere.
+        let produced = Set(plan.metrics.map(\.metric) + plan.sanity.flatMap { $0.metrics.map(\.metric) })
+        for name in plan.computed where !specKeys.contains(name) {
+            error(plan.computedLine ?? 1, "computed: '\(name)' is not a metric of the spec (\(known))")
+        }
+        for name in plan.computed where produced.contains(name) {
+            error(plan.computedLine ?? 1, "computed: '\(name)' is also mapped in 'metrics'; declare it in one place")
+        }
+        for metric in spec.metrics where !produced.contains(metric.key) && !plan.computed.contains(metric.key) {
+            error(1, "spec metric '\(metric.name)' (key \(metric.key), spec line \(metric.line)) is not produced: map a reported value to it under 'metrics', or list it under 'computed' if a script outside the plan computes it")
+        }
 
         var expectations: [ResolvedExpectation] = []
         let mappedMetrics = Set(plan.metrics.map(\.metric))
@@ -81,11 +109,10 @@ public enum PlanChecker {
             expectations.append(ResolvedExpectation(metric: e.metric, expected: found.value * e.scale, tolerance: tolerance,
                                                     source: "spec line \(found.line): \"\(found.label)\""))
         }
-        if !diagnostics.isEmpty { throw .invalid(diagnostics) }
         var checked = CheckedPlan(plan: plan, spec: spec, expectations: expectations)
         let derived = AbortRuleDerivation.rules(from: spec.abortCriteria, budget: spec.resourceBudget, computeProfile: spec.computeProfile)
         checked.specAbortRules = derived.rules.map(\.rule).filter { !plan.abortRules.contains($0) }
         checked.specAbortNotEnforced = derived.notEnforced.map { "spec line \($0.criterion.line): \($0.reason)" }
-        return checked
+        return (checked, diagnostics.sorted { ($0.line, $0.message) < ($1.line, $1.message) })
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import RigorBasics
 import RigorSpec
+import RigorSupervisor
 import Yams
 
 /// Reads a protocol plan (YAML, docs/plan.md) into a `ProtocolPlan`, with line-numbered errors.
 public enum PlanParser {
     static let topKeys = ["spec", "workdir", "results", "seeds", "arms", "baseline_arm", "commands", "metrics",
-                          "sanity", "baseline", "mve", "gpus_per_run", "timeout", "retries", "on_failure", "abort_rules"]
+                          "sanity", "baseline", "mve", "gpus_per_run", "timeout", "retries", "on_failure", "abort_rules",
+                          "kind", "computed"]
 
     /// Reads and parses the plan file at `path`.
     public static func parse(path: String) throws(PlanError) -> ProtocolPlan {
@@ -72,7 +74,10 @@ public enum PlanParser {
                 reader.error(node, "on_failure must be 'stop' or 'continue', found '\(text)'")
             }
         }
-        let abortRules = top["abort_rules"].flatMap { reader.stringList($0, "abort_rules") } ?? []
+        let abortRuleItems = top["abort_rules"].map { parseAbortRules($0, reader) } ?? []
+        let abortRules = abortRuleItems.map(\.text)
+        let kind = top["kind"].flatMap { parseKind($0, "kind", reader) } ?? .training
+        let computed = top["computed"].flatMap { reader.stringList($0, "computed") }.map { $0.map { MetricKey.normalize($0) } } ?? []
 
         // Placeholders: every command may use only {seed}, {arm}, {config}; {config} needs configs.
         var templates: [(CommandTemplate, String, Bool)] = []   // template, where, has arm context
@@ -110,7 +115,26 @@ public enum PlanParser {
         return ProtocolPlan(path: absolutePath, specPath: specPath, workingDirectory: workdir, resultsDirectory: results,
                             seeds: seeds, arms: arms, baselineArm: baselineArm, commands: commands, metrics: metrics,
                             sanity: sanity, baseline: baseline, mve: mve, gpusPerRun: gpus, timeoutSeconds: timeout,
-                            retries: retries, onFailure: onFailure, abortRules: abortRules)
+                            retries: retries, onFailure: onFailure, abortRules: abortRules, kind: kind, computed: computed,
+                            abortRuleLines: abortRuleItems.map(\.line), computedLine: top["computed"].map { reader.line($0) })
+    }
+
+    /// Abort rules with their lines (each is parsed by `PlanChecker`, with the other checks).
+    static func parseAbortRules(_ node: Node, _ reader: PlanNodeReader) -> [(text: String, line: Int)] {
+        guard let items = reader.sequence(node, "abort_rules") else { return [] }
+        return items.enumerated().compactMap { i, item in
+            reader.string(item, "abort_rules[\(i)]").map { ($0, reader.line(item)) }
+        }
+    }
+
+    /// A run kind (`training`, `evaluation`, `analysis`, `export`).
+    static func parseKind(_ node: Node, _ what: String, _ reader: PlanNodeReader) -> RunKind? {
+        guard let text = reader.string(node, what) else { return nil }
+        guard let kind = RunKind(rawValue: text) else {
+            reader.error(node, "\(what) must be training, evaluation, analysis or export, found '\(text)'")
+            return nil
+        }
+        return kind
     }
 
     static func yamlDiagnostic(_ error: YamlError, path: String) -> PlanDiagnostic {
@@ -218,7 +242,7 @@ public enum PlanParser {
         var steps: [SanityStep] = []
         for (i, item) in items.enumerated() {
             let label = "sanity[\(i)]"
-            guard let f = reader.mapping(item, label, allowed: ["name", "command", "seed", "arm", "metrics", "checks"],
+            guard let f = reader.mapping(item, label, allowed: ["name", "command", "seed", "arm", "metrics", "checks", "kind"],
                                          required: ["name", "command"]) else { continue }
             guard let name = f["name"].flatMap({ reader.string($0, "\(label).name") }) else { continue }
             if !isSafeName(name) { reader.error(item, "\(label).name: '\(name)' is not a usable name (letters, digits, '_', '.', '-')") }
@@ -228,8 +252,9 @@ public enum PlanParser {
             let arm = f["arm"].flatMap { reader.string($0, "\(label).arm") }
             let metrics = f["metrics"].map { parseMappings($0, "\(label).metrics", reader) } ?? []
             let checks = f["checks"].map { parseChecks($0, "\(label).checks", reader) } ?? []
+            let kind = f["kind"].flatMap { parseKind($0, "\(label).kind", reader) } ?? .training
             steps.append(SanityStep(name: name, command: command, seed: seed, arm: arm, metrics: metrics, checks: checks,
-                                    line: reader.line(item)))
+                                    line: reader.line(item), kind: kind))
         }
         return steps
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RigorSupervisor
 
 /// A protocol plan: what to run for one experiment, in the fixed order sanity → baseline → MVE → full.
 public struct ProtocolPlan: Sendable, Equatable {
@@ -28,6 +29,15 @@ public struct ProtocolPlan: Sendable, Equatable {
     public var onFailure: FailurePolicy
     /// Abort rule sources handed to every run (docs/abort-rules.md).
     public var abortRules: [String]
+    /// What the baseline, MVE and full-protocol runs are for (the budget counts training runs).
+    public var kind: RunKind = .training
+    /// Spec metrics (normalised keys) computed outside the plan's runs (e.g. by an analysis
+    /// script): not mapped here, checked by the validator in metrics.json.
+    public var computed: [String] = []
+    /// The line of each abort rule (same order as `abortRules`).
+    public var abortRuleLines: [Int] = []
+    /// The line of `computed:`, when given.
+    public var computedLine: Int? = nil
 
     /// The arms other than the baseline arm, in plan order.
     public var treatmentArms: [PlanArm] { arms.filter { $0.name != baselineArm } }
@@ -132,6 +142,8 @@ public struct SanityStep: Sendable, Equatable {
     public var metrics: [MetricMapping]
     public var checks: [ValueCheck]
     public var line: Int
+    /// What the run is for; sanity runs never count toward max training runs whatever their kind.
+    public var kind: RunKind = .training
 }
 
 /// Baseline reproduction: the baseline arm on some seeds, compared with expected values.

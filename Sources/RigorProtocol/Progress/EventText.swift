@@ -37,6 +37,7 @@ enum EventText {
         case .gate(let phase, let passed, let detail): return "\(phase.rawValue) gate \(passed ? "passed" : "failed"): \(detail)"
         case .tick: return nil
         case .finished(let aborted, let reason, let path):
+            guard let path else { return "stopped: \(reason ?? ""); nothing was written to metrics.json; fix the cause and run again" }
             return aborted ? "aborted: \(reason ?? "") (metrics: \(path))" : "completed (metrics: \(path))"
         }
     }
@@ -72,7 +73,7 @@ enum EventText {
                  ("estimated_seconds_left", usage.estimatedSecondsLeft.map { .number($0) } ?? .null)]
         case .finished(let aborted, let reason, let path):
             o = [("event", "finished"), ("aborted", .bool(aborted)), ("abort_reason", reason.map { .string($0) } ?? .null),
-                 ("metrics", .string(path))]
+                 ("metrics", path.map { .string($0) } ?? .null), ("stopped", .bool(path == nil))]
         }
         return .object(JSONObject(o))
     }

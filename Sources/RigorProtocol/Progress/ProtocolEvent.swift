@@ -24,7 +24,7 @@ public enum ProtocolEvent: Sendable {
     case gate(RunPhase, passed: Bool, detail: String)
     /// Periodic: the runs in progress and the resources used so far.
     case tick(running: [LiveRun], usage: UsageSnapshot)
-    case finished(aborted: Bool, reason: String?, metricsPath: String)
+    case finished(aborted: Bool, reason: String?, metricsPath: String?)
 }
 
 /// Resources used so far against the spec's limits.

@@ -11,6 +11,10 @@ public struct MetricsFile: Sendable, Equatable, Codable {
         "resource_usage", "abort_triggered", "abort_reason", "notes",
     ]
 
+    /// In `baseline` or `treatment`, a text value under this key names the arm the group
+    /// belongs to (`"arm": "hidden32"`); it is a label, not a metric.
+    public static let armLabelKey = "arm"
+
     public var experiment: String
     /// `YYYY-MM-DDTHH:MM:SS` (fraction and zone allowed).
     public var timestamp: String

@@ -1,0 +1,88 @@
+import Foundation
+import RigorBasics
+import RigorSpec
+import RigorSupervisor
+
+/// `rigor protocol check PLAN`: everything that can be known before compute is spent, in one
+/// report — the plan's syntax and names, every abort rule, the spec metrics each produced or
+/// declared computed, every command launchable, the planned runs against the budget left, and
+/// how each of the spec's abort criteria is enforced. Reads only: nothing is written anywhere.
+public struct ProtocolCheckReport: Sendable {
+    /// Problems that stop the plan from running (plan:line: message).
+    public var errors: [String] = []
+    /// Facts worth knowing that do not stop it (estimates over the budget, criteria not enforced).
+    public var warnings: [String] = []
+    /// The plan, as it would run.
+    public var units: [String] = []
+    /// Budget lines: planned against left.
+    public var budget: [String] = []
+    /// One line per spec abort criterion: whether and how it is enforced.
+    public var abortCriteria: [String] = []
+    /// Every abort rule each run gets.
+    public var abortRules: [String] = []
+    /// The checked plan when the plan resolved (even with errors elsewhere).
+    public var checked: CheckedPlan?
+
+    public var isClean: Bool { errors.isEmpty }
+
+    public var json: JSONValue {
+        func list(_ l: [String]) -> JSONValue { .array(l.map { .string($0) }) }
+        return .object(JSONObject([
+            ("abort_criteria", list(abortCriteria)), ("abort_rules", list(abortRules)), ("budget", list(budget)),
+            ("clean", .bool(isClean)), ("errors", list(errors)), ("units", list(units)), ("warnings", list(warnings)),
+        ]))
+    }
+}
+
+public enum ProtocolCheck {
+    /// Checks the plan file at `planPath` (shown as `displayPath` in messages).
+    public static func run(planPath: String, displayPath: String? = nil) -> ProtocolCheckReport {
+        var report = ProtocolCheckReport()
+        let shown = displayPath ?? planPath
+        let plan: ProtocolPlan
+        do { plan = try PlanParser.parse(path: planPath) } catch {
+            report.errors = error.diagnostics.isEmpty ? [error.description] : error.diagnostics.map(\.description)
+            return report
+        }
+        let spec: ExperimentSpec
+        do { spec = try SpecParser.parse(path: plan.specPath) } catch {
+            report.errors = ["\(error) (named by \(shown))"]
+            return report
+        }
+        report.errors += spec.diagnostics.filter { $0.severity == .error }.map(\.description)
+        let (checked, diagnostics) = PlanChecker.diagnose(plan, against: spec, planDisplayPath: shown)
+        report.errors += diagnostics.map(\.description)
+        guard let checked else { return report }
+        report.checked = checked
+        report.abortRules = checked.abortRules
+
+        // Every command must be launchable: its program found, its script present.
+        var seenProblems: Set<String> = []
+        for unit in checked.units {
+            let command = checked.command(for: unit)
+            report.units.append("\(unit.idPrefix): \(command.joined(separator: " "))")
+            if let problem = ScriptArgument.launchProblem(command, cwd: plan.workingDirectory), seenProblems.insert(problem).inserted {
+                report.errors.append("\(shown): \(unit.idPrefix): cannot be launched from \(plan.workingDirectory): \(problem)")
+            }
+        }
+
+        // The planned runs against the budget left (the ledger is read, never written).
+        let resultsDir = (try? ProtocolEngine.resultsDir(for: plan))
+        let ledger = resultsDir.flatMap { try? BudgetLedger(experimentDir: $0).read() } ?? LedgerSummary()
+        let forecast = BudgetForecast(checked: checked, ledger: ledger)
+        report.budget = forecast.lines
+        report.errors += forecast.errors.map { "\(shown): \($0)" }
+        report.warnings += forecast.warnings
+
+        // The spec's abort criteria: whether and how each is enforced.
+        let derived = AbortRuleDerivation.rules(from: spec.abortCriteria, budget: spec.resourceBudget, computeProfile: spec.computeProfile)
+        for criterion in spec.abortCriteria {
+            if let r = derived.rules.first(where: { $0.criterion == criterion }) {
+                report.abortCriteria.append("spec line \(criterion.line): enforced: `\(r.rule)` on every run (\(r.basis))")
+            } else if let n = derived.notEnforced.first(where: { $0.criterion == criterion }) {
+                report.abortCriteria.append("spec line \(criterion.line): not enforced: \(n.reason) — \"\(criterion.text)\"")
+            }
+        }
+        return report
+    }
+}
