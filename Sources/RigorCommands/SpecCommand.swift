@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RigorBasics
 import RigorSpec
+import RigorSupervisor
 
 struct SpecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,12 +29,14 @@ struct SpecCheckCommand: AsyncParsableCommand {
             }
         }
         if json {
-            let value = specs.count == 1 && paths.count == 1 ? try JSONValue.encode(specs[0]) : try JSONValue.encode(specs)
+            let objects = try specs.map(Self.jsonWithEnforcement)
+            let value = specs.count == 1 && paths.count == 1 ? objects[0] : JSONValue.array(objects)
             Console.print(value.serialized(pretty: true).trimmingCharacters(in: .newlines))
         } else if !specs.isEmpty {
             Console.print(Self.table(specs))
             for spec in specs {
                 for d in spec.diagnostics { Console.print(d.description) }
+                for e in Self.abortEnforcement(spec) { Console.print("\(spec.path): abort criterion \(e.description)") }
             }
         }
         if unreadable { throw ExitCode.unusableInput }
@@ -50,5 +53,29 @@ struct SpecCheckCommand: AsyncParsableCommand {
                    s.maxTrainingRuns, s.maxSeeds, s.computeProfile, "\(s.errors)", "\(s.warnings)"])
         }
         return t.render()
+    }
+}
+
+// The abort criteria with their enforcement (docs/abort-rules.md, "Derived from the spec"):
+// without a plan, the derivation matches the spec's own metric keys only.
+extension SpecCheckCommand {
+    static func abortEnforcement(_ spec: ExperimentSpec) -> [CriterionEnforcement] {
+        let context = AbortDerivationContext(budget: spec.resourceBudget, computeProfile: spec.computeProfile,
+                                             metricKeys: spec.metrics.map(\.key))
+        return AbortRuleDerivation.enforcement(of: spec.abortCriteria, context: context)
+    }
+
+    /// The spec's JSON with `abort_enforcement` added, keys sorted.
+    static func jsonWithEnforcement(_ spec: ExperimentSpec) throws -> JSONValue {
+        let items: [JSONValue] = abortEnforcement(spec).map { e in
+            let rules: [JSONValue] = e.rules.map { r in
+                ["action": .string(r.action.rawValue), "basis": .string(r.basis), "rule": .string(r.rule), "scope": .string(r.scope.name)]
+            }
+            return ["enforced": .bool(e.isEnforced), "line": .number(Double(e.criterion.line)),
+                    "reason": e.notEnforced.map(JSONValue.string) ?? .null, "rules": .array(rules), "text": .string(e.criterion.text)]
+        }
+        var object = try JSONValue.encode(spec).objectValue ?? JSONObject()
+        object["abort_enforcement"] = .array(items)
+        return .object(JSONObject(object.entries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 }

@@ -4,97 +4,107 @@ import RigorSpec
 
 /// A rule derived from a spec abort criterion.
 public struct DerivedAbortRule: Sendable, Equatable {
-    /// Rule source in the abort-rule language.
+    /// Rule source in the abort-rule language; "" for `.outOfMemory`.
     public var rule: String
     public var criterion: AbortCriterion
     /// Why this rule follows from the criterion (for records and `rigor exec` notes).
     public var basis: String
+    public var action: AbortAction
+    public var scope: AbortScope
+
+    public init(rule: String, criterion: AbortCriterion, basis: String, action: AbortAction = .abortExperiment,
+                scope: AbortScope = .live) {
+        self.rule = rule
+        self.criterion = criterion
+        self.basis = basis
+        self.action = action
+        self.scope = scope
+    }
 }
 
-/// Turns a spec's abort criteria into abort rules where they are machine-checkable on
-/// one run, conservatively (docs/abort-rules.md, "Derived from the spec"): NaN/Inf of the
-/// loss or of any logged value, and per-run wall-time limits that the spec's own estimates
-/// make plausible.
-/// Everything else is returned as not enforced, with the reason.
+/// Turns a spec's abort criteria into abort rules where they are machine-checkable,
+/// conservatively (docs/abort-rules.md, "Derived from the spec"), and says for every
+/// criterion whether and how it is enforced. The classes, in the order they are tried:
+/// out of memory; NaN/Inf; time and GPU-hour limits; one class's share of the labels; a named
+/// metric against a threshold. A criterion about all runs together, a crash, or a quantity
+/// that is neither a spec metric nor a logged key is reported as not enforced, with the reason.
 public enum AbortRuleDerivation {
-    /// Per-run time limits under this many seconds are not enforced without a per-run estimate.
-    public static let minimumUnestimatedLimit = 300.0
-    /// A per-run limit must be at least this multiple of the spec's per-run estimate.
-    public static let requiredMargin = 3.0
+    enum Derivation { case rule(String, AbortScope, String), skip(String) }
 
+    /// One enforcement per criterion, in spec order.
+    public static func enforcement(of criteria: [AbortCriterion], context: AbortDerivationContext) -> [CriterionEnforcement] {
+        criteria.map { enforcement(of: $0, context: context) }
+    }
+
+    /// The live rules (what one run's supervisor applies); every other criterion is returned
+    /// as not enforced here, rules of other scopes with the note that the protocol engine applies them.
     public static func rules(from criteria: [AbortCriterion], budget: ResourceBudget? = nil, computeProfile: ComputeProfile? = nil)
         -> (rules: [DerivedAbortRule], notEnforced: [(criterion: AbortCriterion, reason: String)]) {
         var rules: [DerivedAbortRule] = []
         var skipped: [(criterion: AbortCriterion, reason: String)] = []
-        for c in criteria {
-            switch derive(c, budget: budget, computeProfile: computeProfile) {
-            case .rule(let r, let basis): rules.append(DerivedAbortRule(rule: r, criterion: c, basis: basis))
-            case .skip(let why): skipped.append((c, why))
+        let context = AbortDerivationContext(budget: budget, computeProfile: computeProfile)
+        for e in enforcement(of: criteria, context: context) {
+            let live = e.rules.filter { $0.scope == .live }
+            rules += live
+            if let why = e.notEnforced {
+                skipped.append((e.criterion, why))
+            } else if live.isEmpty {
+                let other = e.rules.map { r in "\(r.scope == .outOfMemory ? "out of memory" : "`\(r.rule)`") (\(r.scope.name), \(r.action.rawValue))" }
+                skipped.append((e.criterion, "not a live rule: \(other.joined(separator: ", ")) is applied by the protocol engine (`rigor protocol run`), not by the supervisor of one run"))
             }
         }
         return (rules, skipped)
     }
 
-    private enum Derivation { case rule(String, String), skip(String) }
-
-    private static func words(_ text: String) -> Set<String> {
-        Set(text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).map(String.init))
+    static func enforcement(of criterion: AbortCriterion, context: AbortDerivationContext) -> CriterionEnforcement {
+        let reading = CriterionReading(criterion.text)
+        var derivation = derive(reading, context)
+        var action = AbortAction.abortExperiment
+        var actionBasis = ""
+        if case .rule(let rule, let scope, _) = derivation {
+            switch readAction(reading) {
+            case .undecided(let why): derivation = .skip(why)
+            case .action(let a, let why): (action, actionBasis) = (a, why)
+            }
+            if scope != .outOfMemory, case .failure(let error) = Result(catching: { try AbortRule.parse(rule) }) {
+                derivation = .skip("the derived rule `\(rule)` does not parse: \(error)")
+            }
+        }
+        switch derivation {
+        case .skip(let why):
+            return CriterionEnforcement(criterion: criterion, rules: [], notEnforced: why)
+        case .rule(let rule, let scope, let basis):
+            let derived = DerivedAbortRule(rule: rule, criterion: criterion, basis: "\(basis); \(actionBasis)", action: action, scope: scope)
+            return CriterionEnforcement(criterion: criterion, rules: [derived])
+        }
     }
 
-    private static func derive(_ c: AbortCriterion, budget: ResourceBudget?, computeProfile: ComputeProfile?) -> Derivation {
-        let w = words(c.text)
-        let lower = c.text.lowercased()
-        let mentionsNaN = w.contains("nan")
-        let mentionsInf = w.contains("inf") || w.contains("infinity") || w.contains("infinite")
-        if mentionsNaN || mentionsInf {
-            if w.contains("all") {
-                return .skip("applies across several runs (\"all\"), not to one run")
+    static func derive(_ reading: CriterionReading, _ context: AbortDerivationContext) -> Derivation {
+        let words = reading.conditionWords
+        let w = Set(words)
+        if w.contains("oom") || reading.condition.lowercased().range(of: #"out[ -]of[ -]memory"#, options: .regularExpression) != nil {
+            return .rule("", .outOfMemory, "the protocol engine detects a run that ended out of memory and retries it once with RIGOR_RETRY_REASON=out_of_memory in its environment; the script chooses the smaller batch")
+        }
+        if w.contains("all") {
+            return .skip("applies across several runs (\"all\"): a condition on all runs together, which neither one run's rule nor the experiment's totals express")
+        }
+        let (nan, inf) = mentionsNonFinite(w)
+        if nan || inf { return nonFinite(reading, context) }
+        if let (c, gpuHours) = limitComparison(reading) { return timeLimit(c, gpuHours: gpuHours, reading, context) }
+        if let (share, percent, op) = classShare(reading) { return classShare(share, percent: percent, op: op, context) }
+        switch reading.comparisons.count {
+        case 0:
+            if !w.isDisjoint(with: ["crash", "crashes", "exception", "raises", "fails", "error"]) {
+                return .skip("names a failure (crash, exception, error), not a quantity: the run ends as failed by itself, and there is nothing for a rule to compare")
             }
-            let aboutLoss = w.contains("loss") || w.contains("diverges") || w.contains("diverge")
-            let anyValue: Set<String> = ["metric", "metrics", "value", "values", "prediction", "predictions", "output", "outputs", "any", "gradient", "gradients"]
-            if !aboutLoss {
-                guard !w.isDisjoint(with: anyValue) else {
-                    return .skip("names a NaN/Inf of something that is neither the loss nor any logged value; add an explicit --abort rule naming the logged key")
-                }
-                var parts: [String] = []
-                if mentionsNaN { parts.append("any(isnan)") }
-                if mentionsInf { parts.append("any(isinf)") }
-                return .rule(parts.joined(separator: " or "), "the criterion names a NaN/Inf in any metric, value or prediction: every logged value is checked")
-            }
-            var parts: [String] = []
-            if mentionsNaN { parts.append("isnan(loss)") }
-            if mentionsInf { parts.append("isinf(loss)") }
-            return .rule(parts.joined(separator: " or "), "the criterion names a NaN/Inf loss; the script must log it as `loss`")
+            return .skip("names no quantity Rigor can check (no comparison with a number, NaN/Inf, time limit or out-of-memory)")
+        case 1:
+            return threshold(reading.comparisons[0], reading, context)
+        default:
+            let listed = reading.comparisons.map { "\($0.op) \(format($0.value))" }.joined(separator: ", ")
+            return .skip("more than one comparison (\(listed)): a compound or per-variant condition a single rule does not express")
         }
-        guard let limit = DurationText.seconds(in: c.text), limit > 0, lower.contains(">") || w.contains("exceeds") || w.contains("takes")
-                || w.contains("longer") || w.contains("over") else {
-            return .skip("not machine-checkable on one run: it names no logged metric or time limit Rigor can evaluate")
-        }
-        if w.contains("total") || w.contains("experiment") || w.contains("overall") {
-            return .skip("a total wall-clock limit for the experiment: the budget ledger meters it, and the RUN-phase rules apply total budgets loosely (complete the phase, report partial results)")
-        }
-        let perRunWords: Set<String> = ["run", "runs", "model", "models", "fit", "fits", "training"]
-        guard !w.isDisjoint(with: perRunWords) else {
-            return .skip("does not say it limits a single run (no 'run', 'model' or 'fit'); not enforced per run")
-        }
-        let limitText = DurationText.format(seconds: limit)
-        if let perRun = perRunEstimate(budget: budget, computeProfile: computeProfile) {
-            if limit < requiredMargin * perRun.seconds {
-                return .skip("per-run limit \(limitText) is under \(EventValues.format(requiredMargin))x the spec's own per-run estimate of \(DurationText.format(seconds: perRun.seconds)) (\(perRun.source)): unrealistic, so not enforced; note the discrepancy in metrics.json notes")
-            }
-            return .rule("wall > \(EventValues.format(limit))s", "per-run time limit; at least \(EventValues.format(requiredMargin))x the spec's per-run estimate of \(DurationText.format(seconds: perRun.seconds)) (\(perRun.source))")
-        }
-        if limit < minimumUnestimatedLimit {
-            return .skip("per-run limit \(limitText) is under \(DurationText.format(seconds: minimumUnestimatedLimit)) and the spec gives no per-run estimate to check it against: not enforced blindly")
-        }
-        return .rule("wall > \(EventValues.format(limit))s", "per-run time limit (no per-run estimate in the spec to compare with)")
     }
 
-    /// The spec's own expected time per run: estimated_wall_hours / max training runs.
-    private static func perRunEstimate(budget: ResourceBudget?, computeProfile: ComputeProfile?) -> (seconds: Double, source: String)? {
-        guard let hours = computeProfile?.estimatedWallHours, hours > 0 else { return nil }
-        let runs = budget?.maxTrainingRuns.flatMap { $0.notApplicable ? nil : $0.value } ?? 0
-        guard runs >= 1 else { return nil }
-        return (hours * 3600 / runs, "estimated_wall_hours \(EventValues.format(hours)) / max training runs \(EventValues.format(runs))")
-    }
+    static func format(_ d: Double) -> String { EventValues.format(d) }
 }
