@@ -9,6 +9,8 @@ import RigorSpec
 public enum AbortAction: String, Sendable, Equatable, CaseIterable {
     /// Stop the experiment and write partial metrics with the reason.
     case abortExperiment = "abort_experiment"
+    /// Stop that run only: it is left out of the aggregates and not retried; other runs go on.
+    case abortRun = "abort_run"
     /// Skip the arm/configuration whose run tripped it; other arms go on.
     case skipConfiguration = "skip_configuration"
     /// Retry that unit once.

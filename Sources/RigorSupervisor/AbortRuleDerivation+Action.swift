@@ -14,6 +14,9 @@ extension AbortRuleDerivation {
     static let stopWords: Set<String> = ["abort", "stop", "kill", "halt", "terminate"]
     static let unitWords: Set<String> = ["that", "this", "run", "runs", "model", "models", "arm", "arms", "configuration",
                                          "configurations", "combination", "fit", "seed", "trial"]
+    /// Words that name a configuration (an arm) rather than one run.
+    static let configurationWords: Set<String> = ["arm", "arms", "configuration", "configurations", "combination", "combinations",
+                                                  "config", "condition", "setting"]
 
     static func readAction(_ reading: CriterionReading) -> ActionReading {
         let words = reading.actionWords
@@ -33,10 +36,14 @@ extension AbortRuleDerivation {
         if after.first == "all" || after.first == "remaining" || after.contains("experiment") {
             return .action(.abortExperiment, "the spec says \"\(([stop] + after.prefix(2)).joined(separator: " "))\"")
         }
-        if let unit = after.first(where: unitWords.contains) {
-            return .action(.skipConfiguration, "the spec stops only that unit (\"\(stop) … \(unit)\"); other configurations go on")
+        let clause = wordsInClause(after: stop, in: reading.action)
+        if let config = clause.first(where: configurationWords.contains) {
+            return .action(.skipConfiguration, "the spec stops that configuration (\"\(stop) … \(config)\"); its remaining runs are skipped, other configurations go on")
         }
-        if stop == "kill" { return .action(.skipConfiguration, "the spec kills that run (\"kill\"); other configurations go on") }
+        if let unit = after.first(where: unitWords.contains) {
+            return .action(.abortRun, "the spec stops only that run (\"\(stop) … \(unit)\"); other runs go on")
+        }
+        if stop == "kill" { return .action(.abortRun, "the spec kills that run (\"kill\"); other runs go on") }
         return .action(.abortExperiment, "the spec says \"\(stop)\"")
     }
 

@@ -75,7 +75,9 @@ import Testing
         let p = RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"
         let r = try rigor("spec", "check", p)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-        #expect(r.lines.count == 2)
+        // The table (header and one row), then one enforcement line per abort criterion.
+        #expect(r.lines.filter { !$0.contains(": abort criterion line ") }.count == 2, "\(r.stdout)")
+        #expect(r.lines.filter { $0.contains(": abort criterion line ") }.count == 3, "\(r.stdout)")
         let j = try rigor("spec", "check", "--json", p)
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
         #expect(obj?["experimentID"] as? String == "exp-001-hidden-width")

@@ -45,7 +45,7 @@ struct AbortDerivationTests {
     static let enforced: [EnforcedCase] = [
         // 1. NaN / Inf
         EnforcedCase(text: "Loss diverges (NaN or inf) for any run — Abort that run. Record as infrastructure failure. Do not count toward hypothesis evaluation.",
-                     rule: "isnan(loss) or isinf(loss)", action: .skipConfiguration, scope: .live),
+                     rule: "isnan(loss) or isinf(loss)", action: .abortRun, scope: .live),
         EnforcedCase(text: "Any NaN in computed metrics → abort, data corruption.", rule: "any(isnan)", action: .abortExperiment, scope: .live),
         EnforcedCase(text: "Any NaN or Inf in Brier scores → abort, numerical issue.", logged: ["brier_score": "brier_score"],
                      rule: "isnan(brier_score) or isinf(brier_score)", action: .abortExperiment, scope: .live),
@@ -66,9 +66,9 @@ struct AbortDerivationTests {
                      rule: "wall > 1800s", action: .abortExperiment, scope: .experiment),
         // 4. One run, model or fit
         EnforcedCase(text: "Any single run takes > 10 minutes — Abort that run. Investigate — likely a data loading or memory issue. Reduce dataset size.",
-                     rule: "wall > 600s", action: .skipConfiguration, scope: .live),
+                     rule: "wall > 600s", action: .abortRun, scope: .live),
         EnforcedCase(text: "Any run exceeds 8 hours wall time — Kill to stay within budget. Evaluate the latest checkpoint.",
-                     rule: "wall > 28800s", action: .skipConfiguration, scope: .live),
+                     rule: "wall > 28800s", action: .abortRun, scope: .live),
         // 5. A named metric at a gate or phase
         EnforcedCase(text: "MVE Gate A (train accuracy < 0.35) → ABORT", metricKeys: ["train_accuracy"],
                      rule: "train_accuracy < 0.35", action: .abortExperiment, scope: .final(.mve)),
@@ -146,7 +146,7 @@ struct AbortDerivationTests {
         #expect(e.map(\.isEnforced) == [false, true])
         #expect(e[0].notEnforced?.contains("unrealistic") == true)
         #expect(e[1].rules.map(\.rule) == ["wall > 2700s"])
-        #expect(e[1].rules.map(\.action) == [.skipConfiguration])
+        #expect(e[1].rules.map(\.action) == [.abortRun])
     }
 
     @Test func rulesFromCriteriaKeepsOnlyLiveRulesAndNamesTheOthers() {

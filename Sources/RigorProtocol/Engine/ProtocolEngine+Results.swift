@@ -124,8 +124,15 @@ extension ProtocolEngine {
         if results.reachedFull && results.full.count < checked.fullUnits.count {
             lines.append("full-protocol runs not started after the stop: \(checked.fullUnits.count - results.full.count) of \(checked.fullUnits.count)")
         }
-        if !checked.specAbortRules.isEmpty {
-            lines.append("abort rules derived from the spec's abort criteria: " + checked.specAbortRules.joined(separator: ", "))
+        let (skippedArms, skippedUnits) = state.withLock { ($0.skippedArms, $0.skippedUnits) }
+        for (arm, why) in skippedArms.sorted(by: { $0.key < $1.key }) {
+            let units = skippedUnits.filter { $0.contains("-\(arm)-") }
+            lines.append("arm \(arm) skipped after \(why); runs not started: \(units.isEmpty ? "none" : units.joined(separator: ", "))")
+        }
+        if !checked.derivedRules.isEmpty {
+            lines.append("rules derived from the spec's abort criteria: " + checked.derivedRules.map { r in
+                "line \(r.criterion.line): \(r.rule.isEmpty ? "out of memory" : "`\(r.rule)`") (\(r.scope.name), \(r.action.rawValue))"
+            }.joined(separator: ", "))
         }
         if !checked.specAbortNotEnforced.isEmpty {
             lines.append("spec abort criteria not enforced by Rigor: " + checked.specAbortNotEnforced.joined(separator: "; "))

@@ -23,6 +23,11 @@ public final class ProtocolEngine: Sendable {
         var superseded: [String] = []
         var fullDurations: [Double] = []
         var phaseGuard: (any PhaseGuard)?
+        /// Arms a spec criterion skipped (arm → why), and the units not started for it.
+        var skippedArms: [String: String] = [:]
+        var skippedUnits: [String] = []
+        /// A criterion over the experiment's totals held: no further run starts.
+        var experimentStop: String?
     }
 
     /// The wrapper runs launch through: the guard's sandbox once it has begun, else the option.
@@ -157,6 +162,7 @@ public final class ProtocolEngine: Sendable {
             sink.handle(.phaseStarted(.sanity, units: checked.sanityUnits.count))
             results.sanity = try await runUnits(checked.sanityUnits, context, stopOnAnyFailure: true)
             if let why = launchFailure(in: results.sanity) { results.launchFailure = why; return results }
+            if let why = state.withLock({ $0.experimentStop }) { results.abortReason = why; return results }
             var failures: [String] = []
             for result in results.sanity {
                 guard let step = plan.sanity.first(where: { $0.name == result.unit.step }) else { continue }
@@ -177,6 +183,7 @@ public final class ProtocolEngine: Sendable {
         sink.handle(.phaseStarted(.baseline, units: checked.baselineUnits.count))
         results.baseline = try await runUnits(checked.baselineUnits, context, stopOnAnyFailure: true)
         if let why = launchFailure(in: results.baseline) { results.launchFailure = why; return results }
+        if let why = state.withLock({ $0.experimentStop }) { results.abortReason = why; return results }
         if let failed = results.baseline.first(where: { !$0.succeeded }) {
             let reason = "baseline reproduction: " + failed.failureText
             try gate(.baseline, passed: false, detail: reason, journal)
@@ -205,6 +212,7 @@ public final class ProtocolEngine: Sendable {
             sink.handle(.phaseStarted(.mve, units: checked.mveUnits.count))
             results.mve = try await runUnits(checked.mveUnits, context, stopOnAnyFailure: true)
             if let why = launchFailure(in: results.mve) { results.launchFailure = why; return results }
+            if let why = state.withLock({ $0.experimentStop }) { results.abortReason = why; return results }
             var failures: [String] = []
             for result in results.mve {
                 guard let record = result.record else { failures.append("MVE: " + result.failureText); continue }
@@ -224,8 +232,10 @@ public final class ProtocolEngine: Sendable {
         sink.handle(.phaseStarted(.full, units: checked.fullUnits.count))
         results.full = try await runUnits(checked.fullUnits, context, stopOnAnyFailure: plan.onFailure == .stop)
         if let why = launchFailure(in: results.full) { results.launchFailure = why; return results }
-        if let stopper = results.full.first(where: { !$0.succeeded && ($0.stoppedByRule || plan.onFailure == .stop) }) {
+        if let stopper = results.full.first(where: { !$0.succeeded && !$0.continuesExperiment && ($0.stoppedByRule || plan.onFailure == .stop) }) {
             results.abortReason = "full protocol: " + stopper.failureText
+        } else if let why = state.withLock({ $0.experimentStop }) {
+            results.abortReason = why
         }
         return results
     }

@@ -15,14 +15,55 @@ public struct CheckedPlan: Sendable {
     public var plan: ProtocolPlan
     public var spec: ExperimentSpec
     public var expectations: [ResolvedExpectation]
-    /// Abort rules derived from the spec's machine-checkable abort criteria, handed to every run
-    /// after the plan's own `abort_rules`.
-    public var specAbortRules: [String] = []
-    /// The spec's abort criteria Rigor does not enforce, as facts for the notes ("line N: why").
-    public var specAbortNotEnforced: [String] = []
+    /// Whether and how each of the spec's abort criteria is enforced, in spec order.
+    public var enforcement: [CriterionEnforcement] = []
+
+    /// Every derived rule of the spec, in spec order.
+    public var derivedRules: [DerivedAbortRule] { enforcement.flatMap(\.rules) }
+
+    /// Live rules derived from the spec's abort criteria, handed to every run after the plan's
+    /// own `abort_rules` (a rule the plan already states is not repeated).
+    public var specAbortRules: [String] {
+        var out: [String] = []
+        for r in derivedRules where r.scope == .live && !plan.abortRules.contains(r.rule) && !out.contains(r.rule) { out.append(r.rule) }
+        return out
+    }
+    /// The spec's abort criteria Rigor does not enforce, as facts for the notes ("spec line N: why").
+    public var specAbortNotEnforced: [String] {
+        enforcement.filter { !$0.isEnforced }.map { "spec line \($0.criterion.line): \($0.notEnforced ?? "")" }
+    }
 
     /// Every abort rule a run gets: the plan's, then the spec's.
     public var abortRules: [String] { plan.abortRules + specAbortRules }
+
+    /// What the engine does when a live rule trips: the plan's own rules stop the experiment;
+    /// a spec rule does what its criterion says.
+    public func action(forLiveRule rule: String) -> AbortAction {
+        if plan.abortRules.contains(rule) { return .abortExperiment }
+        return derivedRules.first { $0.scope == .live && $0.rule == rule }?.action ?? .abortExperiment
+    }
+
+    /// Rules evaluated on a run's final values once it ends (for its phase).
+    public func finalRules(for phase: RunPhase) -> [DerivedAbortRule] {
+        derivedRules.filter { if case .final(let p) = $0.scope { return p == nil || p == phase } else { return false } }
+    }
+
+    /// Rules over the experiment's totals (wall clock, GPU-hours).
+    public var experimentRules: [DerivedAbortRule] { derivedRules.filter { $0.scope == .experiment } }
+
+    /// The criterion that says to retry a run once after it ran out of memory.
+    public var outOfMemoryRetry: DerivedAbortRule? { derivedRules.first { $0.scope == .outOfMemory } }
+
+    /// The keys the plan's runs are known to log, for matching criteria's words: mapped event
+    /// names (also under the spec metric they map to), check values, and the plan rules' metrics.
+    static func loggedKeys(_ plan: ProtocolPlan) -> [String: String] {
+        var keys: [String: String] = [:]
+        func add(_ event: String) { keys[MetricKey.normalize(event)] = keys[MetricKey.normalize(event)] ?? event }
+        for m in plan.metrics + plan.sanity.flatMap(\.metrics) { add(m.event); keys[m.metric] = keys[m.metric] ?? m.event }
+        for c in plan.sanity.flatMap(\.checks) + (plan.mve?.checks ?? []) { add(c.event) }
+        for rule in plan.abortRules { if let parsed = try? AbortRule.parse(rule) { parsed.metrics.sorted().forEach(add) } }
+        return keys
+    }
 }
 
 /// Checks a plan against its spec: mapped metrics exist in the spec, baseline expectations resolve.
@@ -110,9 +151,9 @@ public enum PlanChecker {
                                                     source: "spec line \(found.line): \"\(found.label)\""))
         }
         var checked = CheckedPlan(plan: plan, spec: spec, expectations: expectations)
-        let derived = AbortRuleDerivation.rules(from: spec.abortCriteria, budget: spec.resourceBudget, computeProfile: spec.computeProfile)
-        checked.specAbortRules = derived.rules.map(\.rule).filter { !plan.abortRules.contains($0) }
-        checked.specAbortNotEnforced = derived.notEnforced.map { "spec line \($0.criterion.line): \($0.reason)" }
+        let context = AbortDerivationContext(budget: spec.resourceBudget, computeProfile: spec.computeProfile,
+                                             metricKeys: specKeys, loggedKeys: CheckedPlan.loggedKeys(plan))
+        checked.enforcement = AbortRuleDerivation.enforcement(of: spec.abortCriteria, context: context)
         return (checked, diagnostics.sorted { ($0.line, $0.message) < ($1.line, $1.message) })
     }
 }

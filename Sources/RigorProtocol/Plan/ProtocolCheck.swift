@@ -75,14 +75,7 @@ public enum ProtocolCheck {
         report.warnings += forecast.warnings
 
         // The spec's abort criteria: whether and how each is enforced.
-        let derived = AbortRuleDerivation.rules(from: spec.abortCriteria, budget: spec.resourceBudget, computeProfile: spec.computeProfile)
-        for criterion in spec.abortCriteria {
-            if let r = derived.rules.first(where: { $0.criterion == criterion }) {
-                report.abortCriteria.append("spec line \(criterion.line): enforced: `\(r.rule)` on every run (\(r.basis))")
-            } else if let n = derived.notEnforced.first(where: { $0.criterion == criterion }) {
-                report.abortCriteria.append("spec line \(criterion.line): not enforced: \(n.reason) — \"\(criterion.text)\"")
-            }
-        }
+        report.abortCriteria = checked.enforcement.map { "spec " + $0.description }
         return report
     }
 }
