@@ -102,8 +102,7 @@ struct ProtocolWorkspace {
         baseline_arm: base
         commands:
           full: python3 train.py --seed {seed} --arm {arm} --config {config} --sleep \(sleep)
-        \(mveCommand.map { "  mve: " + $0 } ?? "")
-        \(baselineCommand.map { "  baseline: " + $0 } ?? "")
+        \([mveCommand.map { "  mve: " + $0 }, baselineCommand.map { "  baseline: " + $0 }].compactMap { $0 }.joined(separator: "\n"))
         metrics:
           accuracy: accuracy
           final_loss: final_loss
