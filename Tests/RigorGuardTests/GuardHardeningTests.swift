@@ -113,9 +113,8 @@ import Glibc
 
     // Class 4: the guarded party cannot re-baseline.
 
-    @Test(arguments: [false, true])
+    @Test(arguments: sandboxModes)
     func snapshotAndVerifyRefuseInsideAGuardedRun(fallback: Bool) throws {
-        if !fallback && !bubblewrapWorks { return }
         let rigorBin = RepoPaths.rigorBinary
         let r = try guardExec("echo pwned >> experiments/exp-001-x.md; env -u RIGOR_GUARD_MODE \(rigorBin) guard snapshot \(f.spec); echo snapshot=$?; \(rigorBin) guard verify --no-restore \(f.spec); echo verify=$?",
                               fallback: fallback)
@@ -145,9 +144,8 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: home.path + "/\(name)-real"))
     }
 
-    @Test(arguments: [false, true])
+    @Test(arguments: sandboxModes)
     func inheritedDescriptorsAreClosed(fallback: Bool) throws {
-        if !fallback && !bubblewrapWorks { return }
         let log = f.abs("RESEARCH_LOG.md")
         let fd = open(log, O_WRONLY | O_APPEND)
         try #require(fd >= 0)
@@ -159,9 +157,8 @@ import Glibc
         #expect(f.read("RESEARCH_LOG.md") == "RESEARCH_LOG.md\n")
     }
 
-    @Test(arguments: [false, true])
+    @Test(arguments: sandboxModes)
     func noProcessOutlivesItsRun(fallback: Bool) throws {
-        if !fallback && !bubblewrapWorks { return }
         let marker = storeDir.path + "/../rigor-escape-\(getpid())-\(fallback)"
         let r = try guardExec("setsid sh -c 'sleep 2; echo escaped > \(marker)' & (setsid sh -c 'sleep 2; echo escaped >> \(marker)' &) ; echo started", fallback: fallback)
         #expect(r.stdout.contains("started"))
@@ -233,9 +230,8 @@ import Glibc
 
 /// Class 1: nothing the workspace or $HOME configures runs outside the sandbox.
 @Suite(.serialized) struct PlantedCodeTests {
-    @Test(arguments: [false, true])
+    @Test(arguments: sandboxModes)
     func gitConfigGitconfigPathShadowAndPythonModuleNeverRunOutside(fallback: Bool) throws {
-        if !fallback && !bubblewrapWorks { return }
         let f = GuardFixture.withRunnableSpec()
         let outside = TempDirectory(prefix: "rigor-outside")
         let home = TempDirectory(prefix: "rigor-home")
