@@ -280,12 +280,17 @@ func guardEnvironment(store: TempDirectory, fallback: Bool = false) -> [String: 
 
 extension GuardFixture {
     /// The bundled example's spec: one `rigor exec` accepts (sections, budget, compute profile).
-    static let runnableSpec = (try? String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)) ?? "missing example spec"
+    static let runnableSpecPath = RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"
+    static let runnableSpec = (try? String(contentsOfFile: runnableSpecPath, encoding: .utf8)) ?? ""
 
-    /// A fixture whose spec is the example's, so `rigor exec` finds and guards it.
+    /// A fixture whose spec is the example's, so `rigor exec` finds and guards it; a test using it
+    /// fails when the example spec cannot be read or written into the fixture.
     static func withRunnableSpec() -> GuardFixture {
         let f = GuardFixture()
-        try? runnableSpec.write(toFile: f.spec, atomically: false, encoding: .utf8)
+        if runnableSpec.isEmpty { Issue.record("the example spec \(runnableSpecPath) is missing or empty") }
+        do { try runnableSpec.write(toFile: f.spec, atomically: false, encoding: .utf8) } catch {
+            Issue.record("cannot write the example spec into the fixture at \(f.spec): \(error)")
+        }
         return f
     }
 }
