@@ -29,6 +29,9 @@ if [ -n "$py_missing" ]; then
 fi
 
 swift build --build-tests
+# The CLI tests run this binary (they fail, never skip, when it is missing).
+RIGOR_BIN="$(swift build --show-bin-path)/rigor"
+export RIGOR_BIN
 # Serial: many tests run real processes and wait on them; on a 2-core machine parallel test
 # workers starve each other's waits (the Swift concurrency pool has one thread per core).
 swift test --skip-build --no-parallel 2>&1 | tee "${TMPDIR:-/tmp}/rigor-swift-test.log"

@@ -22,9 +22,8 @@ import Testing
     """
 
     /// A workspace holding the example spec and one results dir.
-    func workspace(metrics: String, config: Bool = true) -> String {
-        let spec = (try? String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md",
-                                encoding: .utf8)) ?? ""
+    func workspace(metrics: String, config: Bool = true) throws -> String {
+        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)
         dir.write("experiments/exp-001-hidden-width.md", spec)
         dir.write("results/exp-001-hidden-width/metrics.json", metrics)
         if config { dir.write("results/exp-001-hidden-width/config.json", "{\"experiment\": \"exp-001-hidden-width\"}") }
@@ -42,7 +41,11 @@ import Testing
         #expect(r.status == 1)
         let line = r.lines.first { $0.contains("spec-metric-missing") }
         #expect(line?.contains("n_val") == true, "\(r.stdout)")
-        #expect(line?.contains("exp-001-hidden-width.md:") == true || r.stdout.contains("line 33"), "\(r.stdout)")
+        // path:line:column of the metric's bullet in the spec.
+        let spec = dir.path + "/experiments/exp-001-hidden-width.md"
+        let specLines = try String(contentsOfFile: spec, encoding: .utf8).components(separatedBy: "\n")
+        let n = try #require(specLines.firstIndex { $0.hasPrefix("- **n_val**") }) + 1
+        #expect(line?.hasPrefix("\(spec):\(n):1: spec-metric-missing: sanity metric \"n_val\"") == true, "\(r.stdout)")
     }
 
     @Test func interpretationAbortAndConfigViolations() throws {

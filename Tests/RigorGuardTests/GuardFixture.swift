@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import RigorGuard
 import RigorTestSupport
 
@@ -26,3 +27,18 @@ final class GuardFixture: @unchecked Sendable {
 
 /// True when the real bubblewrap works on this machine.
 let bubblewrapWorks = GuardProbe.current(environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]).mode == .bubblewrap
+
+/// The `fallback:` arguments of tests that run under both guards: the bubblewrap case (false) exists
+/// only where bubblewrap works (its absence fails BubblewrapPresenceTests under CI), never a silent pass.
+let sandboxModes: [Bool] = bubblewrapWorks ? [false, true] : [true]
+
+/// Tests that need bubblewrap are skipped where it is not usable; under CI (CI=true) that would
+/// hide them, so it is a failure there, and a loud line elsewhere.
+@Suite struct BubblewrapPresenceTests {
+    @Test func bubblewrapIsUsableUnderCI() {
+        guard !bubblewrapWorks else { return }
+        let message = "bubblewrap is not usable here: the sandbox tests (mode bubblewrap) did NOT run; install the Debian package bubblewrap (scripts/test.sh does as root)"
+        print("WARNING: " + message)
+        if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record(Comment(rawValue: message)) }
+    }
+}

@@ -60,12 +60,12 @@ import RigorTestSupport
             try MetricsValidator().validate(MetricsLocation.locate(empty), spec: nil)
         }
         let binary = dir.path + "/binary.json"
-        FileManager.default.createFile(atPath: binary, contents: Data([0x7B, 0x00, 0x7D]))
+        #expect(FileManager.default.createFile(atPath: binary, contents: Data([0x7B, 0x00, 0x7D])))
         #expect(throws: ResultsError.file(.binary(path: binary, offset: 1))) {
             try MetricsValidator().validate(MetricsLocation.locate(binary), spec: nil)
         }
         let huge = dir.path + "/huge.json"
-        FileManager.default.createFile(atPath: huge, contents: nil)
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: huge))
         try handle.truncate(atOffset: UInt64(ResultsLimits.maxFileBytes + 1))
         try handle.close()

@@ -5,7 +5,7 @@ import RigorSupervisor
 import RigorTestSupport
 
 /// `rigor budget` and `rigor status` on an experiment whose runs were made by `rigor exec`.
-@Suite("rigor budget and rigor status", .enabled(if: FileManager.default.isExecutableFile(atPath: RepoPaths.rigorBinary)))
+@Suite("rigor budget and rigor status")
 struct BudgetStatusCLITests {
     /// A complete spec (`rigor spec check` passes): at most 2 training runs, 1 hour, no GPU-hour limit.
     static let specText = #"""

@@ -67,6 +67,47 @@ struct ProtocolEngineTests {
         #expect(!names.contains { $0.hasPrefix("mve-") || $0.hasPrefix("full-") }, "\(names)")
     }
 
+    /// The baseline gate on both sides of the expectation: expected 0.5 ± 0.25, measured values chosen
+    /// exact in binary floating point, so |measured − expected| == tolerance is exactly the boundary
+    /// (which passes) and one unit in the last place beyond it fails, below as well as above.
+    static let baselineGateCases: [(measured: Double, passes: Bool)] = [
+        (0.5, true),                       // on the expectation
+        (0.25, true), (0.75, true),        // |diff| == tolerance, below and above
+        (0.3, true), (0.7, true),          // inside, below and above
+        (0.2, false), (0.8, false),        // beyond the tolerance, below and above
+        (0.25.nextDown.nextDown, false),   // |diff| = 0.25 + 2⁻⁵⁴: just outside, below
+        (0.75.nextUp, false),              // |diff| = 0.25 + 2⁻⁵³: just outside, above
+        (-0.5, false), (1.5, false),       // far outside on each side
+    ]
+
+    @Test(arguments: baselineGateCases)
+    func baselineGateHoldsOnBothSidesOfTheExpectation(measured: Double, passes: Bool) async throws {
+        let diff = abs(measured - 0.5)
+        #expect(passes == (diff <= 0.25), "fixture: \(measured) is \(passes ? "inside" : "outside") by construction")
+        let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(
+            seeds: "[0]", sleep: 0, expect: "value: 0.5\n      tolerance: 0.25",
+            baselineCommand: "python3 train.py --seed {seed} --arm {arm} --sleep 0 --accuracy \(measured)"))
+        let outcome = try await ProtocolTestHelpers.engine(ws).run()
+
+        // The measured value reached the engine exactly (no rounding on the way through the event).
+        let baselineRun = try #require(ProtocolTestHelpers.runNames(ws).first { $0.hasPrefix("baseline-") })
+        #expect(ProtocolTestHelpers.record(ws, baselineRun)?.finalMetrics["accuracy"]?.doubleValue == measured)
+        let journal = try ProtocolJournal.read(path: ws.resultsDir + "/" + ProtocolJournal.fileName)
+        let gate = try #require(journal.first { $0["event"]?.stringValue == "gate" && $0["phase"]?.stringValue == "baseline" })
+        #expect(gate["passed"]?.boolValue == passes, "measured \(measured): \(gate["detail"]?.stringValue ?? "")")
+        let names = ProtocolTestHelpers.runNames(ws)
+        if passes {
+            #expect(!outcome.aborted, "measured \(measured): \(outcome.abortReason ?? "")")
+            #expect(names.contains { $0.hasPrefix("full-") }, "\(names)")
+        } else {
+            #expect(outcome.aborted, "measured \(measured) passed the gate")
+            let reason = outcome.abortReason ?? ""
+            #expect(reason.contains("baseline outside tolerance: accuracy measured "), "\(reason)")
+            #expect(reason.contains("expected 0.5 ± 0.25"), "\(reason)")
+            #expect(!names.contains { $0.hasPrefix("mve-") || $0.hasPrefix("full-") }, "\(names)")
+        }
+    }
+
     @Test func failedMVEStopsBeforeTheFullProtocol() async throws {
         let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(mveCommand: "python3 train.py --seed {seed} --arm {arm} --broken --sleep 0"))
         let outcome = try await ProtocolTestHelpers.engine(ws).run()

@@ -7,7 +7,7 @@ import RigorTestSupport
 import Glibc
 #endif
 
-@Suite("rigor exec and signals", .enabled(if: FileManager.default.isExecutableFile(atPath: RepoPaths.rigorBinary)))
+@Suite("rigor exec and signals")
 struct SignalTests {
     @Test func sigintToRigorExecStopsTheChildGroupAndRecordsInterrupted() throws {
         let f = SupervisedFixture()

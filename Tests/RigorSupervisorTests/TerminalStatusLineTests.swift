@@ -58,7 +58,7 @@ struct TerminalReplay {
     var screenTail: String { String(String.UnicodeScalarView(current)) }
 }
 
-@Suite("rigor exec status line on a terminal", .enabled(if: FileManager.default.isExecutableFile(atPath: RepoPaths.rigorBinary)))
+@Suite("rigor exec status line on a terminal")
 struct TerminalStatusLineTests {
     @Test func statusLineNeverCorruptsChildOutputAndClearsItself() async throws {
         let f = SupervisedFixture()

@@ -64,7 +64,8 @@ struct ProtocolWorkspace {
     - loss is NaN
     """
 
-    /// accuracy = base(arm) + 0.01·seed (+0.003 with config b.json); loss = 1/step + 0.001·seed (9 when --broken).
+    /// accuracy = base(arm) + 0.01·seed (+0.003 with config b.json), or exactly --accuracy when given;
+    /// loss = 1/step + 0.001·seed (9 when --broken).
     static let script = """
     import argparse, time, rigor
     p = argparse.ArgumentParser()
@@ -74,9 +75,12 @@ struct ProtocolWorkspace {
     p.add_argument("--sleep", type=float, default=0.3)
     p.add_argument("--broken", action="store_true")
     p.add_argument("--fail", action="store_true")
+    p.add_argument("--accuracy", type=float, default=None)
     a = p.parse_args()
     base = {"base": 0.70, "wide": 0.80, "deep": 0.75}[a.arm]
     acc = base + 0.01 * a.seed + (0.003 if a.config.endswith("b.json") else 0.0)
+    if a.accuracy is not None:
+        acc = a.accuracy
     loss = None
     for step in range(1, 4):
         loss = (9.0 if a.broken else 1.0 / step) + 0.001 * a.seed
@@ -88,7 +92,7 @@ struct ProtocolWorkspace {
     """
 
     static func plan(seeds: String = "[0, 1, 2, 3, 4]", sleep: Double = 0.3, expect: String = "from_spec: base accuracy",
-                     mveCommand: String? = nil, extra: String = "") -> String {
+                     mveCommand: String? = nil, baselineCommand: String? = nil, extra: String = "") -> String {
         """
         spec: experiments/exp-001-proto.md
         seeds: \(seeds)
@@ -98,7 +102,7 @@ struct ProtocolWorkspace {
         baseline_arm: base
         commands:
           full: python3 train.py --seed {seed} --arm {arm} --config {config} --sleep \(sleep)
-        \(mveCommand.map { "  mve: " + $0 } ?? "")
+        \([mveCommand.map { "  mve: " + $0 }, baselineCommand.map { "  baseline: " + $0 }].compactMap { $0 }.joined(separator: "\n"))
         metrics:
           accuracy: accuracy
           final_loss: final_loss
