@@ -96,9 +96,19 @@ struct ExecCommand: AsyncParsableCommand {
                 ExecCLI.fail("cannot guard the protected files of \(s.path): \(error)", code: 1)
             }
             if specAbort {
-                let derived = AbortRuleDerivation.rules(from: s.abortCriteria, budget: s.resourceBudget, computeProfile: s.computeProfile)
-                for r in derived.rules { rules.append(r.rule) }
-                for n in derived.notEnforced { ExecCLI.note("spec abort criterion not enforced (line \(n.criterion.line)): \(n.reason)") }
+                // A single run applies the criteria's live rules; the others need the protocol engine.
+                var logged: [String: String] = [:]
+                for rule in rules { (try? AbortRule.parse(rule))?.metrics.forEach { logged[MetricKey.normalize($0)] = $0 } }
+                let context = AbortDerivationContext(budget: s.resourceBudget, computeProfile: s.computeProfile,
+                                                     metricKeys: s.metrics.map(\.key), loggedKeys: logged)
+                for e in AbortRuleDerivation.enforcement(of: s.abortCriteria, context: context) {
+                    for r in e.rules where r.scope == .live && !rules.contains(r.rule) { rules.append(r.rule) }
+                    if !e.isEnforced {
+                        ExecCLI.note("spec abort criterion not enforced (line \(e.criterion.line)): \(e.notEnforced ?? "")")
+                    } else if e.rules.contains(where: { $0.scope != .live }) {
+                        ExecCLI.note("spec abort criterion line \(e.criterion.line) is applied by 'rigor protocol run', not by a single run: \(e.description)")
+                    }
+                }
             }
         case .notFound(let why):
             if specAbort || spec != nil { ExecCLI.fail(why) }
