@@ -2,6 +2,7 @@ import Foundation
 import RigorBasics
 import RigorProtocol
 import RigorSpec
+import RigorSupervisor
 
 /// The closing block of `rigor protocol run`: what was done and where every file is.
 enum ProtocolSummary {
@@ -29,6 +30,11 @@ enum ProtocolSummary {
             "  runs/         \(runCount) run folder(s): run.json, stdout.log, stderr.log, events.jsonl",
             "  ledger.jsonl  \(number("total_runs")) run(s), \(number("wall_clock_seconds")) s wall clock, \(number("gpu_hours")) GPU-hours, \(number("total_training_steps")) steps",
         ]
+        if let ledger = try? BudgetLedger(experimentDir: resultsDir).read().reconciled(experimentDir: resultsDir) {
+            let standing = BudgetStanding(summary: ledger, budget: spec.resourceBudget)
+            let limit = standing.maxRuns.map { " of \(Int($0))" } ?? ""
+            lines.append("  budget        \(ledger.runsCounted)\(limit) training runs counted; the figures include \(ledger.includes)")
+        }
         if outcome.aborted { lines.append("aborted       \(outcome.abortReason ?? "")") }
         return lines.joined(separator: "\n")
     }
