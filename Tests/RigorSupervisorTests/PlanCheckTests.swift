@@ -1,6 +1,6 @@
 import Foundation
 import RigorBasics
-import RigorProtocol
+@testable import RigorProtocol
 import RigorSupervisor
 import RigorTestSupport
 import Testing
@@ -137,5 +137,21 @@ struct PlanCheckTests {
         #expect(revisions.count == 1)
         #expect(revisions.first?["changed"] == .array(["seeds", "unit_commands"]), "\(revisions)")
         #expect(config["plan_fingerprint"]?.stringValue?.count == 64)
+    }
+
+    @Test func aWorkspaceMovedElsewhereResumesWithoutAConflict() async throws {
+        let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(seeds: "[0]", sleep: 0))
+        _ = try await ProtocolTestHelpers.engine(ws).run()
+        let moved = TempDirectory(prefix: "rigor-moved")
+        let copy = moved.path + "/copy"
+        try FileManager.default.copyItem(atPath: ws.root, toPath: copy)
+        let checked = try ProtocolTestHelpers.checkedPlan(copy + "/plan.yaml")
+        let engine = ProtocolEngine(checked: checked, resultsDir: copy + "/results/exp-001-proto", executor: SupervisorExecutor(),
+                                    options: ProtocolOptions(slots: 1, validator: MetricsCheck.validator))
+        let outcome = try await engine.run()
+        #expect(!outcome.aborted, "\(outcome.abortReason ?? "")")
+        #expect(PlanFingerprint.sameFolder("/a/ws/sub", "/b/copy/sub", root: "/b/copy", earlierRoots: ["/a/ws"]))
+        #expect(!PlanFingerprint.sameFolder("/a/ws/other", "/b/copy/sub", root: "/b/copy", earlierRoots: ["/a/ws"]))
+        #expect(!PlanFingerprint.sameFolder("/a/ws/sub", "/b/copy/sub", root: "/b/copy"))
     }
 }

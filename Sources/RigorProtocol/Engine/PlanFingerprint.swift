@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorSpec
 import RigorSupervisor
 
 /// What a plan decides, as data: the fingerprint recorded with every session and compared when
@@ -65,6 +66,19 @@ struct PlanFingerprint: Sendable {
         return names.filter { sections[$0]?.canonical != earlier[$0]?.canonical }.sorted()
     }
 
+    /// Whether a run's recorded working directory is the plan's, allowing for the workspace
+    /// having been moved or copied since: the same place relative to the workspace root, where
+    /// `earlierRoots` are the roots the journal's sessions recorded.
+    static func sameFolder(_ recorded: String, _ planned: String, root: String?, earlierRoots: [String] = []) -> Bool {
+        if recorded == planned { return true }
+        guard let root, planned == root || planned.hasPrefix(root + "/") else { return false }
+        let relative = String(planned.dropFirst(root.count))
+        for earlier in earlierRoots where recorded == earlier || recorded.hasPrefix(earlier + "/") {
+            if String(recorded.dropFirst(earlier.count)) == relative { return true }
+        }
+        return false
+    }
+
     /// Why the plan may not go on with the runs already made: one line per started unit whose
     /// command, working directory, kind, time limit or abort rules would change, and per started
     /// unit the plan no longer has. Empty: the change (if any) is a revision.
@@ -73,12 +87,14 @@ struct PlanFingerprint: Sendable {
         let plan = checked.plan
         func words(_ w: [String]) -> String { w.map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ") }
         let started = history.startedUnits
+        let root = Workspace.containing(specPath: plan.specPath)?.root
+        let roots = journal.compactMap { $0["event"]?.stringValue == "session_started" ? $0["workspace_root"]?.stringValue : nil }
         for unit in checked.units {
             guard let records = started[unit], let last = records.last else { continue }
             let id = unit.idPrefix
             let command = checked.command(for: unit)
             if last.command != command { out.append("\(id): command was `\(words(last.command))`, the plan now gives `\(words(command))`") }
-            if last.workingDirectory != plan.workingDirectory {
+            if !sameFolder(last.workingDirectory, plan.workingDirectory, root: root, earlierRoots: roots) {
                 out.append("\(id): working directory was \(last.workingDirectory), the plan now gives \(plan.workingDirectory)")
             }
             let kind = unit.phase == .sanity ? (plan.sanity.first { $0.name == unit.step }?.kind ?? .training) : plan.kind

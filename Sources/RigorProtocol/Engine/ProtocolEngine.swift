@@ -97,6 +97,7 @@ public final class ProtocolEngine: Sendable {
             ("pid", .number(Double(getpid()))), ("resumed", .bool(resumed)), ("slots", .number(Double(options.slots))),
             ("plan_sha256", .string((try? SHA256.hex(fileAt: plan.path)) ?? "")),
             ("plan_fingerprint", .string(fingerprint.sha256)), ("plan", .object(fingerprint.sections)),
+            ("workspace_root", Workspace.containing(specPath: plan.specPath).map { .string($0.root) } ?? .null),
         ]))
         // Attempts an earlier session left unfinished: kept as they are, marked superseded, re-run under a new attempt.
         for unit in units {
