@@ -108,6 +108,9 @@ struct PlanCheckTests {
 
         // Another command for runs that exist: refused, naming each difference.
         ws.dir.write("plan.yaml", ProtocolWorkspace.plan(seeds: "[0]", sleep: 0.1))
+        let check = try ProtocolTestHelpers.rigor(["protocol", "check", "plan.yaml"], cwd: ws.root)
+        #expect(check.status == 2)
+        #expect(check.stdout.contains("plan.yaml: the plan changed for runs this experiment already made (restore it, or start a new experiment): full-base-seed0: command was"), "\(check.stdout)")
         do {
             _ = try await ProtocolTestHelpers.engine(ws).run()
             Issue.record("a changed command was accepted")

@@ -69,6 +69,17 @@ public enum ProtocolCheck {
         // The planned runs against the budget left (the ledger is read, never written).
         let resultsDir = (try? ProtocolEngine.resultsDir(for: plan))
         let ledger = resultsDir.flatMap { try? BudgetLedger(experimentDir: $0).read() } ?? LedgerSummary()
+        // Runs already made: the spec must be the one frozen, and the plan must not change them.
+        if let resultsDir {
+            let frozen = resultsDir + "/spec.md"
+            if FileManager.default.fileExists(atPath: frozen), let old = try? SHA256.hex(fileAt: frozen), old != spec.sha256 {
+                report.errors.append(ProtocolError.specChanged(specPath: spec.path, frozenPath: frozen, frozenSHA256: old, currentSHA256: spec.sha256).description)
+            }
+            let entries = (try? ProtocolJournal.read(path: resultsDir + "/" + ProtocolJournal.fileName)) ?? []
+            let history = RunHistory.load(resultsDir: resultsDir, units: checked.units, journal: entries)
+            let conflicts = PlanFingerprint.conflicts(checked, history: history, journal: entries)
+            report.errors += conflicts.map { "\(shown): the plan changed for runs this experiment already made (restore it, or start a new experiment): \($0)" }
+        }
         let forecast = BudgetForecast(checked: checked, ledger: ledger)
         report.budget = forecast.lines
         report.errors += forecast.errors.map { "\(shown): \($0)" }
