@@ -8,15 +8,23 @@ import RigorSupervisor
 struct BudgetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "budget", abstract: "Show an experiment's budget: used (ledger) vs the spec's limits.")
 
-    @Argument(help: "The experiment's results folder.") var experiment: String
+    @Argument(help: "The experiment's results folder (default: the results/<exp> folder the current directory is in).") var experiment: String?
     @Option(help: "The experiment spec (default: found from the workspace).") var spec: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let dir = Workspace.absolute(experiment)
-        guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
+        let dir: String
+        if let experiment {
+            dir = Workspace.absolute(experiment)
+            guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
+        } else {
+            guard let found = StatusCommand.experimentFromWorkingDirectory() else {
+                ExecCLI.fail("no experiment given and the current folder is not inside results/<exp>; pass the results folder, e.g. rigor budget results/exp-001-x")
+            }
+            dir = found
+        }
         let summary: LedgerSummary
-        do { summary = try BudgetLedger(experimentDir: dir).read().reconciled(experimentDir: dir) } catch { ExecCLI.fail(error.description) }
+        do { summary = try BudgetLedger(experimentDir: dir).read(reconciling: true) } catch { ExecCLI.fail(error.description) }
         var budget: ResourceBudget?
         switch ExperimentSpecLocator.load(experimentDir: dir, explicit: spec) {
         case .found(let s): budget = s.resourceBudget

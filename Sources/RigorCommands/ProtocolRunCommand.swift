@@ -17,7 +17,8 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         abstract: "Run (or resume) the protocol plan of one experiment and write its metrics.json and config.json.",
         discussion: """
         Exit status: 0 completed and metrics.json valid; 1 metrics.json not valid or the engine failed; \
-        2 the plan or spec is not usable; 3 the experiment aborted (metrics.json records why); \
+        2 the plan or spec is not usable (or a run could not be launched, or the plan changed for runs already made); \
+        3 the experiment aborted (metrics.json records why; its validation problems are printed as notes); \
         4 another 'rigor protocol run' holds the experiment.
         """
     )
@@ -96,9 +97,14 @@ struct ProtocolRunCommand: AsyncParsableCommand {
                         "nothing about this unit is kept against the experiment: fix the plan (or the missing file) and run the same command again"], code: 2)
         }
         if !json { Console.print(ProtocolSummary.render(spec: spec, resultsDir: resultsDir, outcome: outcome)) }
+        // An aborted experiment exits 3 whatever the validator says: its metrics.json holds what
+        // was collected before the stop, so missing metrics are expected and listed as notes.
+        if outcome.aborted {
+            for problem in outcome.validationProblems { Console.error("note: metrics.json of the aborted experiment: \(problem)") }
+            throw fail(["experiment aborted: \(outcome.abortReason ?? "")"], code: 3)
+        }
         if !outcome.validationProblems.isEmpty {
             throw fail(["\(outcome.metricsPath) is not valid:"] + outcome.validationProblems, code: 1)
         }
-        if outcome.aborted { throw fail(["experiment aborted: \(outcome.abortReason ?? "")"], code: 3) }
     }
 }

@@ -30,7 +30,7 @@ enum ProtocolSummary {
             "  runs/         \(runCount) run folder(s): run.json, stdout.log, stderr.log, events.jsonl",
             "  ledger.jsonl  \(number("total_runs")) run(s), \(number("wall_clock_seconds")) s wall clock, \(number("gpu_hours")) GPU-hours, \(number("total_training_steps")) steps",
         ]
-        if let ledger = try? BudgetLedger(experimentDir: resultsDir).read().reconciled(experimentDir: resultsDir) {
+        if let ledger = try? BudgetLedger(experimentDir: resultsDir).read(reconciling: true) {
             let standing = BudgetStanding(summary: ledger, budget: spec.resourceBudget)
             let limit = standing.maxRuns.map { " of \(Int($0))" } ?? ""
             lines.append("  budget        \(ledger.runsCounted)\(limit) training runs counted; the figures include \(ledger.includes)")

@@ -26,7 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
         let (records, problems) = RunRecordFile.all(experimentDir: dir)
         if json {
             let summary: LedgerSummary
-            do { summary = try BudgetLedger(experimentDir: dir).read().reconciled(experimentDir: dir) } catch { ExecCLI.fail(error.description) }
+            do { summary = try BudgetLedger(experimentDir: dir).read(reconciling: true) } catch { ExecCLI.fail(error.description) }
             var budget: ResourceBudget?
             if case .found(let s) = ExperimentSpecLocator.load(experimentDir: dir, explicit: spec) { budget = s.resourceBudget }
             let budgetValue = (try? JSONReader.parse(Data(BudgetReport.render(BudgetStanding(summary: summary, budget: budget), json: true).utf8)).value) ?? .null
@@ -45,7 +45,7 @@ struct StatusCommand: AsyncParsableCommand {
         print(records.isEmpty ? "no runs yet" : t.render())
         for p in problems { ExecCLI.note(p) }
         let summary: LedgerSummary
-        do { summary = try BudgetLedger(experimentDir: dir).read().reconciled(experimentDir: dir) } catch { ExecCLI.fail(error.description) }
+        do { summary = try BudgetLedger(experimentDir: dir).read(reconciling: true) } catch { ExecCLI.fail(error.description) }
         var budget: ResourceBudget?
         if case .found(let s) = ExperimentSpecLocator.load(experimentDir: dir, explicit: spec) { budget = s.resourceBudget }
         print("")

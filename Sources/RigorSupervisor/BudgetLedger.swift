@@ -64,33 +64,26 @@ public struct LedgerSummary: Sendable, Equatable {
 
     public init() {}
 
-    /// The summary for reports: a start line with no finish line and no run record is a run
-    /// whose supervisor died before the command could start (the record is written before the
-    /// child is spawned), so it is reported as never started. Budget checks do not use this: a
-    /// run another process is starting right now has its start line and not yet its record.
-    public func reconciled(experimentDir: String) -> LedgerSummary {
-        var s = self
-        let orphans = unfinishedRunIDs.filter { id in
-            !id.isEmpty && !FileManager.default.fileExists(atPath: experimentDir + "/runs/" + id + "/run.json")
-        }
-        guard !orphans.isEmpty else { return s }
-        s.unfinishedRunIDs.removeAll { orphans.contains($0) }
-        s.neverStarted += orphans.count
-        s.orphanStarts = orphans
-        return s
-    }
-
-    /// Start lines whose run never got a record (see `reconciled`).
+    /// Start lines whose run never got a record (see `BudgetLedger.read(reconciling:)`).
     public var orphanStarts: [String] = []
+    /// Per counted unit, the signatures (command, seed, arm) of its attempts ("*" for lines
+    /// written before signatures existed).
+    public var unitSignatures: [String: Set<String>] = [:]
 
-    /// Whether an attempt of `unit` would be a new counted training run.
-    public func isCounted(unit: String) -> Bool { countedUnits.contains(unit) }
+    /// Whether a run of `unit` with this signature is another attempt of a unit already counted:
+    /// the same unit name with the same command, seed and arm. The same name with another
+    /// command is a new training run (a unit name alone does not make a run free).
+    public func isCounted(unit: String, signature: String? = nil) -> Bool {
+        guard let known = unitSignatures[unit] else { return false }
+        guard let signature else { return true }
+        return known.contains(signature) || known.contains("*")
+    }
 
     /// One line saying which runs these figures include.
     public var includes: String {
         var kinds = runsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         if kinds.isEmpty { kinds = "none" }
-        return "every run of the experiment in ledger.jsonl: \(runsStarted) started (\(protocolRuns) by the protocol engine, \(execRuns) by rigor exec; \(kinds)), \(runsCounted) counted as training runs (\(repeatedAttempts) repeated attempt(s) counted once), \(neverStarted) never started (not charged)"
+        return "every run of the experiment in ledger.jsonl: \(runsStarted) started (\(protocolRuns) by the protocol engine, \(execRuns) by rigor exec; \(kinds)), \(runsCounted) training unit(s) counted toward max training runs (\(repeatedAttempts) repeated attempt(s) counted once), \(neverStarted) never started (not charged)"
     }
 }
 
@@ -108,25 +101,51 @@ public struct BudgetLedger: Sendable {
 
     /// Reads and sums the ledger (a missing ledger is an empty one). A symlink at the ledger's
     /// place is refused, never followed.
-    public func read() throws(LedgerError) -> LedgerSummary {
+    ///
+    /// With `reconciling`, for reports: a start line with no finish line and no run record is a
+    /// run whose supervisor died before the command could start (the record is written before
+    /// the child is spawned), so it is reported and charged as never started. Budget checks do
+    /// not reconcile: a run another process is starting right now has its start line and not
+    /// yet its record.
+    public func read(reconciling: Bool = false) throws(LedgerError) -> LedgerSummary {
         guard FileManager.default.fileExists(atPath: experimentDir) else { return LedgerSummary() }
         let bytes: [UInt8]?
         do { bytes = try DirectoryHandle.open(experimentDir).read(Self.fileName, limit: 1 << 30) } catch {
             throw .unreadable(path: path, reason: error.description)
         }
-        return BudgetLedger.summarise(bytes ?? [])
+        let summary = BudgetLedger.summarise(bytes ?? [])
+        guard reconciling else { return summary }
+        let orphans = summary.unfinishedRunIDs.filter { id in
+            !id.isEmpty && !FileManager.default.fileExists(atPath: experimentDir + "/runs/" + id + "/run.json")
+        }
+        guard !orphans.isEmpty else { return summary }
+        var reconciled = BudgetLedger.summarise(bytes ?? [], orphans: Set(orphans))
+        reconciled.orphanStarts = orphans
+        return reconciled
     }
 
-    static func summarise(_ bytes: [UInt8]) -> LedgerSummary {
+    /// Sums ledger lines. `orphans` are started runs that never got a record (see `reconciled`):
+    /// they are reported, and charged, as never started.
+    static func summarise(_ bytes: [UInt8], orphans: Set<String> = []) -> LedgerSummary {
         var summary = LedgerSummary()
         var started: [String: Bool] = [:]
         var order: [String] = []
-        var countedStarts: [(runID: String, unit: String)] = []
-        var neverStarted: Set<String> = []
+        var countedStarts: [(runID: String, unit: String, signature: String?)] = []
+        var neverStarted = orphans
         var intervals: [(Double, Double)] = []
         var unplaced = 0.0
+        var steps = 0.0
+        var startInfo: [String: (source: String, kind: String)] = [:]
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         let endsWithNewline = bytes.last == 0x0A
+        /// A meter value: finite and not negative, else 0 and an issue (the ledger is Rigor's own;
+        /// such a value means it was edited by hand).
+        func meter(_ o: JSONObject, _ key: String, line: Int) -> Double {
+            guard let v = o[key]?.doubleValue else { return 0 }
+            if v.isFinite && v >= 0 && v < 1e15 { return v }
+            summary.issues.append(LedgerIssue(line: line, problem: "\(key) \(JSONValue.format(number: v)) is not a usable amount (negative, non-finite or absurd); counted as 0", tornTail: false))
+            return 0
+        }
         for (i, slice) in lines.enumerated() {
             let isLast = i == lines.count - 1
             if isLast && slice.isEmpty { break }
@@ -143,22 +162,32 @@ public struct BudgetLedger: Sendable {
             let runID = o["run_id"]?.stringValue ?? ""
             switch event {
             case "run_started":
-                summary.runsStarted += 1
-                let phase = o["phase"]?.stringValue ?? "adhoc"
-                if phase == RunPhase.adhoc.rawValue { summary.execRuns += 1 } else { summary.protocolRuns += 1 }
-                let kind = phase == RunPhase.sanity.rawValue ? "sanity" : (o["kind"]?.stringValue ?? RunKind.training.rawValue)
-                summary.runsByKind[kind, default: 0] += 1
-                if o["counts_toward_max_runs"]?.boolValue ?? true {
-                    countedStarts.append((runID, o["unit"]?.stringValue ?? BudgetLedger.unit(ofRunID: runID, phase: phase)))
+                guard started[runID] == nil else {
+                    summary.issues.append(LedgerIssue(line: lineNumber, problem: "a second start line for run \(runID); ignored", tornTail: false))
+                    continue
                 }
-                if started[runID] == nil { order.append(runID) }
+                let phase = o["phase"]?.stringValue ?? "adhoc"
+                let source = o["source"]?.stringValue ?? (phase == RunPhase.adhoc.rawValue ? "exec" : "protocol")
+                let kind = o["kind"]?.stringValue ?? RunKind.training.rawValue
+                startInfo[runID] = (source, phase == RunPhase.sanity.rawValue ? "sanity " + kind : kind)
+                if o["counts_toward_max_runs"]?.boolValue ?? true {
+                    countedStarts.append((runID, o["unit"]?.stringValue ?? BudgetLedger.unit(ofRunID: runID, phase: phase),
+                                          o["signature"]?.stringValue))
+                }
+                order.append(runID)
                 started[runID] = false
             case "run_finished":
+                guard started[runID] == false else {
+                    summary.issues.append(LedgerIssue(line: lineNumber, problem: started[runID] == nil
+                        ? "a finish line for run \(runID), which has no start line; ignored"
+                        : "a second finish line for run \(runID); ignored", tornTail: false))
+                    continue
+                }
                 summary.runsFinished += 1
-                let wall = max(0, o["wall_seconds"]?.doubleValue ?? 0)
+                let wall = meter(o, "wall_seconds", line: lineNumber)
                 if let at = o["started_at"]?.stringValue.flatMap(ISOTimestamp.parse) { intervals.append((at, at + wall)) } else { unplaced += wall }
-                summary.gpuHours += o["gpu_hours"]?.doubleValue ?? 0
-                summary.steps += Int(o["steps"]?.doubleValue ?? 0)
+                summary.gpuHours += meter(o, "gpu_hours", line: lineNumber)
+                steps += meter(o, "steps", line: lineNumber)
                 if o["never_started"]?.boolValue == true { neverStarted.insert(runID) }
                 started[runID] = true
             case "overrun": summary.overruns.append(o["reason"]?.stringValue ?? "(no reason)")
@@ -167,17 +196,25 @@ public struct BudgetLedger: Sendable {
                 summary.issues.append(LedgerIssue(line: lineNumber, problem: "unknown event \"\(event)\"; ignored", tornTail: false))
             }
         }
-        var units: Set<String> = []
+        for id in order where !neverStarted.contains(id) {
+            guard let info = startInfo[id] else { continue }
+            summary.runsStarted += 1
+            if info.source == "exec" { summary.execRuns += 1 } else { summary.protocolRuns += 1 }
+            summary.runsByKind[info.kind, default: 0] += 1
+        }
+        var signatures: [String: Set<String>] = [:]
         var attempts = 0
         for start in countedStarts where !neverStarted.contains(start.runID) {
             attempts += 1
-            units.insert(start.unit)
+            signatures[start.unit, default: []].insert(start.signature ?? "*")
         }
-        summary.countedUnits = units.sorted()
-        summary.repeatedAttempts = attempts - units.count
+        summary.unitSignatures = signatures
+        summary.countedUnits = signatures.keys.sorted()
+        summary.repeatedAttempts = attempts - signatures.count
         summary.neverStarted = neverStarted.count
+        summary.steps = Int(min(steps, 1e15))
         summary.wallSeconds = ((IntervalUnion.length(intervals) + unplaced) * 1000).rounded() / 1000
-        summary.unfinishedRunIDs = order.filter { started[$0] == false }
+        summary.unfinishedRunIDs = order.filter { started[$0] == false && !neverStarted.contains($0) }
         return summary
     }
 
@@ -255,10 +292,10 @@ public struct BudgetStanding: Sendable, Equatable {
 
     /// Why a new run must not start, or nil when it may. A training run outside the sanity
     /// phase needs a free training run, unless it is another attempt of a unit already counted.
-    public func refusal(phase: RunPhase, kind: RunKind = .training, unit: String? = nil, gpus: Int) -> String? {
+    public func refusal(phase: RunPhase, kind: RunKind = .training, unit: String? = nil, signature: String? = nil, gpus: Int) -> String? {
         if BudgetStanding.countsTowardMaxRuns(phase: phase, kind: kind), let max = maxRuns,
-           !(unit.map(summary.isCounted) ?? false), Double(summary.runsCounted) >= max {
-            return "the spec allows at most \(EventValues.format(max)) training runs (Resource Budget, line \(budget?.maxTrainingRuns?.line ?? 0)) and the ledger already counts \(summary.runsCounted) (runs of kind evaluation, analysis or export and sanity runs are not counted; attempts of one unit count once)"
+           !(unit.map { summary.isCounted(unit: $0, signature: signature) } ?? false), Double(summary.runsCounted) >= max {
+            return "the spec allows at most \(EventValues.format(max)) training runs (Resource Budget, line \(budget?.maxTrainingRuns?.line ?? 0)) and the ledger already counts \(summary.runsCounted) (runs of kind evaluation, analysis or export are not counted; attempts of one unit with the same command, seed and arm count once)"
         }
         if let max = maxWallSeconds, summary.wallSeconds >= max {
             return "the wall-clock budget is spent: \(DurationText.format(seconds: summary.wallSeconds)) used of \(DurationText.format(seconds: max)) (line \(budget?.maxWallClockSeconds?.line ?? 0))"
@@ -269,8 +306,9 @@ public struct BudgetStanding: Sendable, Equatable {
         return nil
     }
 
-    /// Only training runs outside the sanity phase count toward max training runs.
-    public static func countsTowardMaxRuns(phase: RunPhase, kind: RunKind) -> Bool { kind == .training && phase != .sanity }
+    /// Training runs count toward max training runs, in every phase (a sanity step that trains is
+    /// a training run; give it another kind when it does not train).
+    public static func countsTowardMaxRuns(phase: RunPhase, kind: RunKind) -> Bool { kind == .training }
 }
 
 /// The length of a union of time intervals (parallel runs are not double-counted).

@@ -53,6 +53,8 @@ public struct RunRequest: Sendable {
     /// The unit of work this run is an attempt of (`full-hidden32-seed2`); attempts of one unit
     /// count once toward max training runs. Nil: derived from the command, seed and arm.
     public var unit: String? = nil
+    /// Who asked for the run: `exec` (`rigor exec`) or `protocol` (the protocol engine).
+    public var source: String = "exec"
 
     public init(experimentDir: String, command: [String], workingDirectory: String, name: String? = nil,
                 seed: Int? = nil, arm: String? = nil, phase: RunPhase = .adhoc, gpus: Int = 0,

@@ -1,5 +1,10 @@
 import Foundation
 import RigorBasics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The script file of an interpreter command (`python3 train.py …`), checked before a run
 /// starts so that a mistyped path is a launch failure that costs nothing, not a failed run.
@@ -38,9 +43,36 @@ extension ScriptArgument {
     /// or nil when it can: what a run checks before it starts, for checking plans ahead of time.
     public static func launchProblem(_ command: [String], cwd: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         guard let first = command.first, !first.isEmpty else { return "the command is empty" }
-        guard ChildProcess.resolveExecutable(first, path: path, cwd: cwd) != nil else {
+        guard let program = ChildProcess.resolveExecutable(first, path: path, cwd: cwd) else {
             return SupervisorError.commandNotFound(first).description
         }
+        if let interpreter = missingInterpreter(program, path: path, cwd: cwd) {
+            return SupervisorError.interpreterNotFound(program: first, interpreter: interpreter).description
+        }
         return missingScript(command, cwd: cwd).map { SupervisorError.scriptNotFound($0).description }
+    }
+
+    /// The `#!` interpreter of a script program when it cannot be run (`#!/nonexistent/python3`,
+    /// or `#!/usr/bin/env NAME` with NAME not on PATH); nil for binaries and usable interpreters.
+    public static func missingInterpreter(_ program: String, path: String?, cwd: String) -> String? {
+        // Non-blocking and regular files only: the program may be a file of the (hostile) workspace.
+        let fd = open(program, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
+        let head = n > 0 ? Array(buffer.prefix(n)) : []
+        guard head.starts(with: [0x23, 0x21]) else { return nil }
+        let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self)
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        guard let interpreter = words.first else { return "(empty #! line)" }
+        guard ChildProcess.resolveExecutable(interpreter, path: path, cwd: cwd) != nil else { return interpreter }
+        if (interpreter as NSString).lastPathComponent == "env", let name = words.dropFirst().first(where: { !$0.hasPrefix("-") }),
+           ChildProcess.resolveExecutable(name, path: path, cwd: cwd) == nil {
+            return "\(interpreter) \(name)"
+        }
+        return nil
     }
 }

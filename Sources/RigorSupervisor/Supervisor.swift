@@ -73,8 +73,12 @@ enum RunPreparation {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in request.environment { env[k] = v }
         guard let executable = ChildProcess.resolveExecutable(first, path: env["PATH"], cwd: cwd) else { throw .commandNotFound(first) }
+        if let interpreter = ScriptArgument.missingInterpreter(executable, path: env["PATH"], cwd: cwd) {
+            throw .interpreterNotFound(program: first, interpreter: interpreter)
+        }
         if let missing = ScriptArgument.missingScript(request.command, cwd: cwd) { throw .scriptNotFound(missing) }
-        let unit = request.unit ?? RunRequest.derivedUnit(command: request.command, seed: request.seed, arm: request.arm)
+        let signature = RunRequest.derivedUnit(command: request.command, seed: request.seed, arm: request.arm)
+        let unit = request.unit ?? signature
 
         // GPUs: --gpus, else the CUDA_VISIBLE_DEVICES count, else 0.
         var gpus = request.gpus
@@ -159,7 +163,7 @@ enum RunPreparation {
         do {
             outcome = try ledger.withLock { fd throws(LedgerError) -> (BudgetStanding, String?) in
                 let standing = BudgetStanding(summary: try ledger.read(), budget: request.budget)
-                if let why = standing.refusal(phase: request.phase, kind: request.kind, unit: unit, gpus: gpus) {
+                if let why = standing.refusal(phase: request.phase, kind: request.kind, unit: unit, signature: signature, gpus: gpus) {
                     try ledger.append(JSONObject([("event", "refused"), ("phase", .string(request.phase.rawValue)),
                                                   ("command", .array(request.command.map { .string($0) })), ("reason", .string(why))]), lockedFD: fd)
                     return (standing, why)
@@ -167,6 +171,7 @@ enum RunPreparation {
                 try ledger.append(JSONObject([("event", "run_started"), ("run_id", .string(runID)), ("phase", .string(request.phase.rawValue)),
                                               ("arm", request.arm.map { .string($0) } ?? .null), ("seed", request.seed.map { .number(Double($0)) } ?? .null),
                                               ("gpus", .number(Double(gpus))), ("kind", .string(request.kind.rawValue)), ("unit", .string(unit)),
+                                              ("signature", .string(signature)), ("source", .string(request.source)),
                                               ("counts_toward_max_runs", .bool(BudgetStanding.countsTowardMaxRuns(phase: request.phase, kind: request.kind)))]), lockedFD: fd)
                 return (standing, nil)
             }

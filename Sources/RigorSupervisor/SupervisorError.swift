@@ -9,6 +9,8 @@ public enum SupervisorError: Error, Sendable, Equatable, CustomStringConvertible
     case commandNotFound(String)
     /// The script an interpreter is asked to run does not exist (nothing was started or charged).
     case scriptNotFound(String)
+    /// The program is a script whose `#!` interpreter cannot be run (nothing was started).
+    case interpreterNotFound(program: String, interpreter: String)
     /// An abort rule does not parse.
     case badAbortRule(AbortRuleError)
     /// The working directory does not exist.
@@ -29,8 +31,9 @@ public enum SupervisorError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .emptyCommand: return "no command given: put the command after `--`"
-        case .commandNotFound(let c): return "\(c): command not found on the run's PATH; check the spelling or give a path"
+        case .commandNotFound(let c): return "\(c): command not found on the run's PATH (or not an executable file); check the spelling, the file's execute permission, or give a path"
         case .scriptNotFound(let p): return "\(p): no such script; nothing was started and nothing is charged to the budget"
+        case .interpreterNotFound(let p, let i): return "\(p): its #! interpreter \(i) cannot be run; nothing was started and nothing is charged to the budget"
         case .badAbortRule(let e): return e.description
         case .badWorkingDirectory(let d): return "\(d): working directory does not exist"
         case .badRunID(let id): return "run id '\(id)' is not usable as a folder name (use letters, digits, '.', '_', '-'; not starting with '.')"

@@ -86,7 +86,7 @@ estimated_wall_hours: 0.01
         }
         let ok = try await exec(["--seed", "1", "--arm", "wide", "--phase", "full", "--", "python3", script])
         #expect(ok.status == 0, "\(ok.stderr)")
-        let sanity = try await exec(["--seed", "2", "--phase", "sanity", "--", "python3", script])
+        let sanity = try await exec(["--seed", "2", "--phase", "sanity", "--kind", "evaluation", "--", "python3", script])
         #expect(sanity.status == 0, "\(sanity.stderr)")
         let failed = try await exec(["--seed", "3", "--phase", "baseline", "--", "python3", script, "-1", "3"])
         // The command's own status (3) is printed; Rigor's exit status says "the command failed" (1),
@@ -124,7 +124,7 @@ estimated_wall_hours: 0.01
         #expect(text.status == 0)
         let row = text.lines.first { $0.hasPrefix("training runs") }
         #expect(row?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first == "2", "\(text.stdout)")
-        #expect(text.stdout.contains("1 sanity"), "\(text.stdout)")
+        #expect(text.stdout.contains("1 sanity evaluation"), "\(text.stdout)")
         #expect(row?.hasSuffix("2") == true, "\(text.stdout)")
         #expect(text.lines.first { $0.hasPrefix("GPU-hours") }?.contains("no limit stated") == true)
         #expect(text.stdout.contains("refused runs: 1"))

@@ -60,7 +60,7 @@ struct PlanCheckTests {
         #expect(o["clean"] == .bool(true))
         #expect(o["units"]?.arrayValue?.count == 8)   // sanity 1, baseline 1, MVE 2, full 4
         let budget = o["budget"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(budget.contains { $0.hasPrefix("training runs: 7 planned (baseline 1, MVE 2, full 4; sanity runs are not counted), 0 already counted, 7 new; the spec allows 1000") }, "\(budget)")
+        #expect(budget.contains { $0.hasPrefix("training runs: 8 planned (sanity 1, baseline 1, MVE 2, full 4), 0 already counted, 8 new; the spec allows 1000") }, "\(budget)")
         let criteria = o["abort_criteria"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(criteria.count == 1 && criteria[0].contains("isnan(loss)"), "\(criteria)")
         #expect(!FileManager.default.fileExists(atPath: ws.resultsDir))
@@ -70,10 +70,10 @@ struct PlanCheckTests {
         let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(seeds: "[0, 1, 2]"))
         let spec = ProtocolWorkspace.spec.replacingOccurrences(of: "Max training runs: 1000", with: "Max training runs: 6")
         ws.dir.write("experiments/exp-001-proto.md", spec)
-        // baseline 1 + MVE 2 + full 6 = 9 training units against 6.
+        // sanity 1 + baseline 1 + MVE 2 + full 6 = 10 training units against 6.
         let r = try ProtocolTestHelpers.rigor(["protocol", "run", "plan.yaml"], cwd: ws.root)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("the plan needs 9 new training run(s) but the spec's budget has 6 left"), "\(r.stderr)")
+        #expect(r.stderr.contains("the plan needs 10 new training run(s) but the spec's budget has 6 left"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.resultsDir + "/runs"))
     }
 
@@ -156,5 +156,38 @@ struct PlanCheckTests {
         #expect(PlanFingerprint.sameFolder("/a/ws/sub", "/b/copy/sub", root: "/b/copy", earlierRoots: ["/a/ws"]))
         #expect(!PlanFingerprint.sameFolder("/a/ws/other", "/b/copy/sub", root: "/b/copy", earlierRoots: ["/a/ws"]))
         #expect(!PlanFingerprint.sameFolder("/a/ws/sub", "/b/copy/sub", root: "/b/copy"))
+    }
+
+    @Test func aNewMetricMappingThatEnablesASpecRuleIsARevision() async throws {
+        // The criterion names `loss`, which nothing is known to log until the revised plan maps it:
+        // the new rule applies to runs started from now on; the runs made keep their rules.
+        let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(seeds: "[0]", sleep: 0))
+        ws.dir.write("experiments/exp-001-proto.md", ProtocolWorkspace.spec.replacingOccurrences(
+            of: "- loss is NaN", with: "- Loss above 50 for 2 consecutive steps → abort that run"))
+        #expect(try ProtocolTestHelpers.checkedPlan(ws.planPath).specAbortRules == [])
+        _ = try await ProtocolTestHelpers.engine(ws).run()
+        ws.dir.write("plan.yaml", ProtocolWorkspace.plan(seeds: "[0, 1]", sleep: 0)
+            .replacingOccurrences(of: "metrics: {final_loss: loss_finite}", with: "metrics: {loss: loss_finite}"))
+        #expect(try ProtocolTestHelpers.checkedPlan(ws.planPath).specAbortRules == ["loss > 50 for 2 steps"])
+        let revised = try await ProtocolTestHelpers.engine(ws).run()
+        #expect(ProtocolTestHelpers.record(ws, "full-base-seed1-a1")?.abortRules == ["loss > 50 for 2 steps"])
+        #expect(ProtocolTestHelpers.record(ws, "full-base-seed0-a1")?.abortRules == [])
+        let revisions = try ProtocolTestHelpers.json(revised.configPath)["plan_revisions"]?.arrayValue ?? []
+        #expect(revisions.first?["changed"] == .array(["abort_rules", "sanity", "seeds", "unit_commands"]), "\(revisions)")
+    }
+
+    @Test func anExperimentExactlyAtItsTrainingRunLimitIsValid() async throws {
+        // 6 training units (sanity 1, baseline 1, MVE 2, full 2) against a limit of 6, plus one
+        // evaluation run: 7 runs started, 6 counted. metrics.json must validate.
+        let ws = ProtocolWorkspace(plan: ProtocolWorkspace.plan(seeds: "[0]", sleep: 0))
+        ws.dir.write("experiments/exp-001-proto.md", ProtocolWorkspace.spec.replacingOccurrences(of: "Max training runs: 1000", with: "Max training runs: 6"))
+        var evaluation = RunRequest(experimentDir: ws.resultsDir, command: ["python3", "-c", "print(1)"], workingDirectory: ws.root)
+        evaluation.kind = .evaluation
+        _ = try await Supervisor.run(evaluation)
+        let outcome = try await ProtocolTestHelpers.engine(ws).run()
+        #expect(!outcome.aborted, "\(outcome.abortReason ?? "")")
+        #expect(outcome.validationProblems == [])
+        let usage = try ProtocolTestHelpers.json(outcome.metricsPath)["resource_usage"]
+        #expect(usage?["total_runs"] == .number(7))
     }
 }

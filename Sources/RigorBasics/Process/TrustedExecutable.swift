@@ -62,7 +62,8 @@ public enum ExecutableSearch {
     public static func resolve(_ name: String, path: String?, cwd: String) -> String? {
         if name.contains("/") {
             let full = name.hasPrefix("/") ? name : cwd + "/" + name
-            return access(full, X_OK) == 0 ? full : nil
+            var st = stat()
+            return stat(full, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && access(full, X_OK) == 0 ? full : nil
         }
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") where !dir.isEmpty {
             let full = (dir.hasPrefix("/") ? String(dir) : cwd + "/" + dir) + "/" + name

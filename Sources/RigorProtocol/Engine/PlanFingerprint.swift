@@ -99,7 +99,10 @@ struct PlanFingerprint: Sendable {
             }
             let kind = unit.phase == .sanity ? (plan.sanity.first { $0.name == unit.step }?.kind ?? .training) : plan.kind
             if let was = last.kind, was != kind { out.append("\(id): kind was \(was.rawValue), the plan now gives \(kind.rawValue)") }
-            if let was = last.abortRules, was != checked.abortRules {
+            // The plan's own rules must be as they were. A rule the spec's criteria now derive from
+            // a new metric mapping applies to runs started from now on (a revision, not a change).
+            let derivedNow = Set(checked.specAbortRules)
+            if let was = last.abortRules, Set(was.filter { !derivedNow.contains($0) }) != Set(plan.abortRules) {
                 out.append("\(id): abort rules were [\(was.joined(separator: ", "))], the plan now gives [\(checked.abortRules.joined(separator: ", "))]")
             }
             if last.abortRules != nil, last.timeoutSeconds != plan.timeoutSeconds {

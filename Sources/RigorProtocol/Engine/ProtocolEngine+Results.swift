@@ -56,7 +56,7 @@ extension ProtocolEngine {
     }
 
     func assembleMetrics(_ results: PhaseResults, records: [RunRecord], extraNotes: [String] = []) -> JSONValue {
-        let ledger = ((try? BudgetLedger(experimentDir: resultsDir).read()) ?? LedgerSummary()).reconciled(experimentDir: resultsDir)
+        let ledger = (try? BudgetLedger(experimentDir: resultsDir).read(reconciling: true)) ?? LedgerSummary()
         var baseline: JSONValue = .object(JSONObject())
         var treatment: JSONValue = .object(JSONObject())
         var perSeed: [JSONValue] = []

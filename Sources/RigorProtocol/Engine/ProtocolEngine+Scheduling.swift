@@ -60,7 +60,7 @@ extension ProtocolEngine {
     func experimentLimitReached() -> String? {
         let rules = checked.experimentRules
         guard !rules.isEmpty else { return nil }
-        let ledger = ((try? BudgetLedger(experimentDir: resultsDir).read()) ?? LedgerSummary()).reconciled(experimentDir: resultsDir)
+        let ledger = (try? BudgetLedger(experimentDir: resultsDir).read(reconciling: true)) ?? LedgerSummary()
         for r in rules {
             guard let parsed = try? AbortRule.parse(r.rule), parsed.holds(values: [:], wall: ledger.wallSeconds, gpuHours: ledger.gpuHours) else { continue }
             return "spec abort criterion line \(r.criterion.line) (\(r.action.rawValue)): `\(r.rule)` holds over the experiment's totals (wall \(DurationText.format(seconds: ledger.wallSeconds)), \(fmt(ledger.gpuHours)) GPU-hours); no further run was started, partial results are reported"
@@ -147,6 +147,7 @@ extension ProtocolEngine {
         request.observer = LiveValueObserver(live: live)
         request.kind = kind
         request.unit = unit.idPrefix
+        request.source = "protocol"
         try journal.append("run_started", JSONObject([
             ("run_id", .string(runID)), ("phase", .string(unit.phase.rawValue)), ("arm", unit.arm.map { .string($0) } ?? .null),
             ("seed", unit.seed.map { .number(Double($0)) } ?? .null), ("attempt", .number(Double(number))),

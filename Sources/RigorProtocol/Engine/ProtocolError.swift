@@ -31,7 +31,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
         case .specChanged(let spec, let frozen, let old, let new):
             return "\(spec): the spec changed since this experiment began (frozen copy \(frozen) has sha256 \(old.prefix(12))…, the spec now \(new.prefix(12))…); a pre-registered spec is immutable: restore it or start a new experiment"
         case .planChanged(let path, let differences):
-            return "\(path): the plan changed for runs this experiment already made, so its results would mix two designs; restore the plan, or start a new experiment:\n" + differences.map { "  " + $0 }.joined(separator: "\n")
+            let shown = differences.prefix(10).map { "  " + $0 } + (differences.count > 10 ? ["  … and \(differences.count - 10) more"] : [])
+            return "\(path): the plan changed for runs this experiment already made, so its results would mix two designs; restore the plan, or start a new experiment:\n" + shown.joined(separator: "\n")
         case .guardFailed(let reason):
             return "cannot guard the protected files: \(reason)"
         case .interrupted:

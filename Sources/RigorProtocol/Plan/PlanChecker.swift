@@ -36,11 +36,11 @@ public struct CheckedPlan: Sendable {
     /// Every abort rule a run gets: the plan's, then the spec's.
     public var abortRules: [String] { plan.abortRules + specAbortRules }
 
-    /// What the engine does when a live rule trips: the plan's own rules stop the experiment;
-    /// a spec rule does what its criterion says.
+    /// What the engine does when a live rule trips: a rule derived from a spec criterion does
+    /// what the criterion says (also when the plan states the same rule: the pre-registered spec
+    /// decides); the plan's other rules stop the experiment.
     public func action(forLiveRule rule: String) -> AbortAction {
-        if plan.abortRules.contains(rule) { return .abortExperiment }
-        return derivedRules.first { $0.scope == .live && $0.rule == rule }?.action ?? .abortExperiment
+        derivedRules.first { $0.scope == .live && $0.rule == rule }?.action ?? .abortExperiment
     }
 
     /// Rules evaluated on a run's final values once it ends (for its phase).

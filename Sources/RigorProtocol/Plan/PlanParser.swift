@@ -19,6 +19,21 @@ public enum PlanParser {
 
     /// Parses plan text; relative paths resolve against the folder of `path`.
     public static func parse(text: String, path: String) throws(PlanError) -> ProtocolPlan {
+        let (plan, diagnostics) = try parseCollecting(text: text, path: path)
+        guard diagnostics.isEmpty, let plan else { throw .invalid(diagnostics) }
+        return plan
+    }
+
+    /// Reads the plan file and parses it as far as it can: the plan (when its spec, commands and
+    /// baseline could be read, even with other errors) and every finding, so a check can go on
+    /// to report the rest. Throws only when the file is unreadable or not YAML.
+    public static func parseCollecting(path: String) throws(PlanError) -> (ProtocolPlan?, [PlanDiagnostic]) {
+        let text: String
+        do { text = try TextFile.read(path, limit: 1 << 20) } catch { throw .unreadable(path: path, reason: "\(error)") }
+        return try parseCollecting(text: text, path: path)
+    }
+
+    static func parseCollecting(text: String, path: String) throws(PlanError) -> (ProtocolPlan?, [PlanDiagnostic]) {
         let absolutePath = Workspace.absolute(path)
         let folder = (absolutePath as NSString).deletingLastPathComponent
         let reader = PlanNodeReader(path: path)
@@ -31,7 +46,7 @@ public enum PlanParser {
         } catch let error as PlanError {
             throw error
         } catch let error as YamlError {
-            throw .invalid([yamlDiagnostic(error, path: path)])
+            throw .invalid([yamlDiagnostic(error, path: path, source: text)])
         } catch {
             throw .invalid([PlanDiagnostic(path: path, line: 1, message: "not valid YAML: \(error)")])
         }
@@ -111,12 +126,13 @@ public enum PlanParser {
             }
         }
 
-        guard reader.diagnostics.isEmpty, let specPath, let commands, let baseline else { throw .invalid(reader.diagnostics) }
-        return ProtocolPlan(path: absolutePath, specPath: specPath, workingDirectory: workdir, resultsDirectory: results,
+        guard let specPath, let commands, let baseline else { return (nil, reader.diagnostics) }
+        return (ProtocolPlan(path: absolutePath, specPath: specPath, workingDirectory: workdir, resultsDirectory: results,
                             seeds: seeds, arms: arms, baselineArm: baselineArm, commands: commands, metrics: metrics,
                             sanity: sanity, baseline: baseline, mve: mve, gpusPerRun: gpus, timeoutSeconds: timeout,
                             retries: retries, onFailure: onFailure, abortRules: abortRules, kind: kind, computed: computed,
-                            abortRuleLines: abortRuleItems.map(\.line), computedLine: top["computed"].map { reader.line($0) })
+                            abortRuleLines: abortRuleItems.map(\.line), computedLine: top["computed"].map { reader.line($0) }),
+                reader.diagnostics)
     }
 
     /// Abort rules with their lines (each is parsed by `PlanChecker`, with the other checks).
@@ -137,12 +153,23 @@ public enum PlanParser {
         return kind
     }
 
-    static func yamlDiagnostic(_ error: YamlError, path: String) -> PlanDiagnostic {
+    static func yamlDiagnostic(_ error: YamlError, path: String, source: String = "") -> PlanDiagnostic {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return PlanDiagnostic(path: path, line: mark.line, message: "not valid YAML: \(problem)")
         default:
-            return PlanDiagnostic(path: path, line: 1, message: "not valid YAML: \(error)")
+            // Other errors (duplicated keys) print a context block: keep the first line, and find
+            // the line of the second occurrence of a duplicated key in the text.
+            let text = "\(error)"
+            let first = text.split(separator: "\n").first.map(String.init) ?? text
+            var line = 1
+            if let open = first.range(of: "duplicated key(s): '"), let close = first[open.upperBound...].firstIndex(of: "'") {
+                let key = String(first[open.upperBound..<close])
+                let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+                let hits = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") }
+                if hits.count > 1 { line = hits[1] + 1 }
+            }
+            return PlanDiagnostic(path: path, line: line, message: "not valid YAML: " + first.replacingOccurrences(of: "Parser: ", with: ""))
         }
     }
 

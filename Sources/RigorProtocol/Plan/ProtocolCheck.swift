@@ -35,13 +35,25 @@ public struct ProtocolCheckReport: Sendable {
 }
 
 public enum ProtocolCheck {
+    /// Findings in line order, each once.
+    static func sortedLines(_ diagnostics: [PlanDiagnostic]) -> [String] {
+        var seen: Set<String> = []
+        return diagnostics.sorted { ($0.line, $0.message) < ($1.line, $1.message) }.map(\.description).filter { seen.insert($0).inserted }
+    }
+
     /// Checks the plan file at `planPath` (shown as `displayPath` in messages).
     public static func run(planPath: String, displayPath: String? = nil) -> ProtocolCheckReport {
         var report = ProtocolCheckReport()
         let shown = displayPath ?? planPath
-        let plan: ProtocolPlan
-        do { plan = try PlanParser.parse(path: planPath) } catch {
+        let parsed: ProtocolPlan?
+        var planDiagnostics: [PlanDiagnostic]
+        do { (parsed, planDiagnostics) = try PlanParser.parseCollecting(path: planPath) } catch {
             report.errors = error.diagnostics.isEmpty ? [error.description] : error.diagnostics.map(\.description)
+            return report
+        }
+        planDiagnostics = planDiagnostics.map { PlanDiagnostic(path: shown, line: $0.line, message: $0.message) }
+        guard let plan = parsed else {
+            report.errors = sortedLines(planDiagnostics)
             return report
         }
         let spec: ExperimentSpec
@@ -51,7 +63,7 @@ public enum ProtocolCheck {
         }
         report.errors += spec.diagnostics.filter { $0.severity == .error }.map(\.description)
         let (checked, diagnostics) = PlanChecker.diagnose(plan, against: spec, planDisplayPath: shown)
-        report.errors += diagnostics.map(\.description)
+        report.errors += sortedLines(planDiagnostics + diagnostics)
         guard let checked else { return report }
         report.checked = checked
         report.abortRules = checked.abortRules
@@ -66,8 +78,17 @@ public enum ProtocolCheck {
             }
         }
 
+        // The results folder must be the spec's own (the guard protects that workspace).
+        var resultsDir = try? ProtocolEngine.resultsDir(for: plan)
+        if let named = plan.resultsDirectory, let workspace = Workspace.containing(specPath: plan.specPath) {
+            let own = workspace.resultsDir(forExperiment: Workspace.experimentID(specPath: plan.specPath))
+            func canonical(_ p: String) -> String { URL(fileURLWithPath: Workspace.absolute(p)).resolvingSymlinksInPath().path }
+            if canonical(named) != canonical(own) {
+                report.errors.append("\(shown): results: \(named) is not the results folder of \(plan.specPath) (\(own)); the guard protects the spec's workspace, so its runs must write there")
+                resultsDir = own
+            }
+        }
         // The planned runs against the budget left (the ledger is read, never written).
-        let resultsDir = (try? ProtocolEngine.resultsDir(for: plan))
         let ledger = resultsDir.flatMap { try? BudgetLedger(experimentDir: $0).read() } ?? LedgerSummary()
         // Runs already made: the spec must be the one frozen, and the plan must not change them.
         if let resultsDir {
@@ -78,7 +99,8 @@ public enum ProtocolCheck {
             let entries = (try? ProtocolJournal.read(path: resultsDir + "/" + ProtocolJournal.fileName)) ?? []
             let history = RunHistory.load(resultsDir: resultsDir, units: checked.units, journal: entries)
             let conflicts = PlanFingerprint.conflicts(checked, history: history, journal: entries)
-            report.errors += conflicts.map { "\(shown): the plan changed for runs this experiment already made (restore it, or start a new experiment): \($0)" }
+            report.errors += conflicts.prefix(10).map { "\(shown): the plan changed for runs this experiment already made (restore it, or start a new experiment): \($0)" }
+            if conflicts.count > 10 { report.errors.append("\(shown): … and \(conflicts.count - 10) more differences with runs already made") }
         }
         let forecast = BudgetForecast(checked: checked, ledger: ledger)
         report.budget = forecast.lines

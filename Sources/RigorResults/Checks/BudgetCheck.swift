@@ -21,7 +21,13 @@ enum BudgetCheck {
         }
         compare("gpu_hours", budget.maxGPUHours, .gpuHoursOverBudget, "max GPU-hours")
         compare("wall_clock_seconds", budget.maxWallClockSeconds, .wallClockOverBudget, "max wall-clock seconds")
-        compare("total_runs", budget.maxTrainingRuns, .runsOverBudget, "max training runs")
+        // Where Rigor metered the runs (a ledger.jsonl beside metrics.json), total_runs counts every
+        // run that started, of every kind and attempt, while max training runs counts distinct
+        // training units; the ledger enforces that limit itself (docs/budget.md).
+        let folder = (ctx.path as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: (folder.isEmpty ? "." : folder) + "/ledger.jsonl") {
+            compare("total_runs", budget.maxTrainingRuns, .runsOverBudget, "max training runs")
+        }
         if let limit = budget.maxSeedsPerConfiguration, !limit.notApplicable, let max = limit.value,
            let entries = root["per_seed"]?.arrayValue {
             for (configuration, seeds) in seedsPerConfiguration(entries) where Double(seeds.count) > max {
