@@ -13,16 +13,7 @@ struct BudgetCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let dir: String
-        if let experiment {
-            dir = Workspace.absolute(experiment)
-            guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
-        } else {
-            guard let found = StatusCommand.experimentFromWorkingDirectory() else {
-                ExecCLI.fail("no experiment given and the current folder is not inside results/<exp>; pass the results folder, e.g. rigor budget results/exp-001-x")
-            }
-            dir = found
-        }
+        let dir = StatusCommand.experimentFolder(experiment, command: "budget")
         let summary: LedgerSummary
         do { summary = try BudgetLedger(experimentDir: dir).read(reconciling: true) } catch { ExecCLI.fail(error.description) }
         var budget: ResourceBudget?

@@ -13,16 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the runs and the budget as one JSON object.") var json = false
 
     func run() async throws {
-        let dir: String
-        if let experiment {
-            dir = Workspace.absolute(experiment)
-            guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(experiment): no such results folder") }
-        } else {
-            guard let found = Self.experimentFromWorkingDirectory() else {
-                ExecCLI.fail("no experiment given and the current folder is not inside results/<exp>; pass the results folder, e.g. rigor status results/exp-001-x")
-            }
-            dir = found
-        }
+        let dir = Self.experimentFolder(experiment, command: "status")
         let (records, problems) = RunRecordFile.all(experimentDir: dir)
         if json {
             let summary: LedgerSummary
@@ -51,6 +42,20 @@ struct StatusCommand: AsyncParsableCommand {
         print("")
         print(BudgetReport.render(BudgetStanding(summary: summary, budget: budget), json: false))
         for issue in summary.issues { ExecCLI.note(issue.description) }
+    }
+
+    /// The results folder named on the command line, else the `results/<exp>` folder the current
+    /// directory is in; a clear error (exit 2) when neither exists.
+    static func experimentFolder(_ argument: String?, command: String) -> String {
+        if let argument {
+            let dir = Workspace.absolute(argument)
+            guard FileManager.default.fileExists(atPath: dir) else { ExecCLI.fail("\(argument): no such results folder") }
+            return dir
+        }
+        guard let found = experimentFromWorkingDirectory() else {
+            ExecCLI.fail("no experiment given and the current folder is not inside results/<exp>; pass the results folder, e.g. rigor \(command) results/exp-001-x")
+        }
+        return found
     }
 
     /// The `results/<exp>` folder that the current directory is in (or is), if any.
