@@ -51,7 +51,7 @@ extension AbortRuleDerivation {
         if !problems.isEmpty { return .skip(problems.joined(separator: "; and ")) }
         let rule = "\(match.key) \(c.op) \(format(value))\(hold)"
         if !hold.isEmpty {
-            return .rule(rule, .live, basis + "; held on consecutive evaluations (\(hold.dropFirst(4))), checked live")
+            return .rule(rule, .live, basis + "; held on consecutive evaluations (\(hold.trimmingCharacters(in: .whitespaces).dropFirst(4))), checked live")
         }
         let at = phase.map { "at the \($0.rawValue) gate/phase" } ?? "in every phase"
         return .rule(rule, .final(phase), basis + "; checked on each run's final values \(at)")

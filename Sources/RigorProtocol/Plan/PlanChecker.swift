@@ -111,7 +111,7 @@ public enum PlanChecker {
             error(plan.computedLine ?? 1, "computed: '\(name)' is also mapped in 'metrics'; declare it in one place")
         }
         for metric in spec.metrics where !produced.contains(metric.key) && !plan.computed.contains(metric.key) {
-            error(1, "spec metric '\(metric.name)' (key \(metric.key), spec line \(metric.line)) is not produced: map a reported value to it under 'metrics', or list it under 'computed' if a script outside the plan computes it")
+            error(plan.metricsLine, "spec metric '\(metric.name)' (key \(metric.key), spec line \(metric.line)) is not produced: map a reported value to it under 'metrics', or list it under 'computed' if a script outside the plan computes it")
         }
 
         var expectations: [ResolvedExpectation] = []

@@ -131,7 +131,8 @@ public enum PlanParser {
                             seeds: seeds, arms: arms, baselineArm: baselineArm, commands: commands, metrics: metrics,
                             sanity: sanity, baseline: baseline, mve: mve, gpusPerRun: gpus, timeoutSeconds: timeout,
                             retries: retries, onFailure: onFailure, abortRules: abortRules, kind: kind, computed: computed,
-                            abortRuleLines: abortRuleItems.map(\.line), computedLine: top["computed"].map { reader.line($0) }),
+                            abortRuleLines: abortRuleItems.map(\.line), computedLine: top["computed"].map { reader.line($0) },
+                            metricsLine: top["metrics"].map { reader.line($0) } ?? 1),
                 reader.diagnostics)
     }
 

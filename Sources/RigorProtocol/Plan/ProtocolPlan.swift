@@ -38,6 +38,8 @@ public struct ProtocolPlan: Sendable, Equatable {
     public var abortRuleLines: [Int] = []
     /// The line of `computed:`, when given.
     public var computedLine: Int? = nil
+    /// The line of `metrics:`.
+    public var metricsLine: Int = 1
 
     /// The arms other than the baseline arm, in plan order.
     public var treatmentArms: [PlanArm] { arms.filter { $0.name != baselineArm } }
