@@ -9,11 +9,13 @@
 Under `rigor exec` the supervisor names an inherited pipe in RIGOR_EVENTS_FD; each event is
 one JSON line on it. An event logged after a quiet spell (no write for FLUSH_SECONDS) is
 written at once; events logged in quick succession are batched and written at most
-FLUSH_SECONDS later (by a small daemon thread), at 4096 bytes, by `final()`, `flush()`,
-before `os.fork()` and at interpreter exit. Every write is at most 4096 bytes of whole
-lines, so it is atomic on the pipe and forked workers may log too (a forked child writes
-each event at once). Events still buffered when the process dies without running atexit
-(os._exit, SIGKILL, default SIGTERM) are lost: at most FLUSH_SECONDS of them.
+FLUSH_SECONDS after the batch's first event: by the logging call that finds the batch that
+old, else by a small daemon thread (which wakes at most once per FLUSH_SECONDS while events
+flow, and sleeps when they stop), at 4096 bytes, by `final()`, `flush()`, before `os.fork()`
+and at interpreter exit. Every write is at most 4096 bytes of whole lines, so it is atomic
+on the pipe and forked workers may log too (a forked child writes each event at once).
+Events still buffered when the process dies without running atexit (os._exit, SIGKILL,
+default SIGTERM) are lost: at most FLUSH_SECONDS of them.
 Outside Rigor, or once the supervisor has gone, every call does nothing and raises nothing.
 NaN and +/-Infinity are sent as Python's json writes them. Standard library only.
 """
@@ -28,7 +30,7 @@ __all__ = ["log", "final", "flush", "seed", "enabled", "DEFAULT_SEED", "FLUSH_SE
 #: The seed `seed()` returns outside Rigor (or when the run has no seed).
 DEFAULT_SEED = 0
 #: The longest time a logged event waits in the buffer before it is written.
-FLUSH_SECONDS = 0.002
+FLUSH_SECONDS = 0.01
 
 _PIPE_BUF = 4096
 _fd = None
@@ -37,9 +39,13 @@ _direct = False          # True in a forked child: write each event at once
 _buffer = []             # pending lines (str, each ending in "\n")
 _buffered_bytes = 0
 _last_write = 0          # time.time_ns() of the last write
+_first_ns = 0            # time.time_ns() of the first event of the pending batch
 _write_lock = _threading.Lock()
 _wake = _threading.Event()
 _flusher = None
+_watching = False        # the flusher thread is watching the pending batch (not idle)
+_templates = {}          # tuple of keys -> format of a `log` line with an int step and number values
+_PLAIN = frozenset((float, int))
 _dumps = _json.JSONEncoder(separators=(",", ":")).encode
 _key_text = {}           # key -> '"key":' (JSON-escaped once per key)
 _now_ns = _time.time_ns
@@ -118,6 +124,16 @@ def _line(now_ns, kind, step, values):
     return '{"t":%d.%06d,"kind":"%s","step":%s,"values":{%s}}\n' % (us // 1000000, us % 1000000, kind, step, ",".join(parts))
 
 
+def _template(keys):
+    # The whole line of `log(step=<int>, **values)` with these keys, as a %-format taking
+    # seconds, microseconds, the step and each value's text.
+    body = ",".join(_key(k).replace("%", "%%") + "%s" for k in keys)
+    text = '{"t":%d.%06d,"kind":"log","step":%d,"values":{' + body + '}}\n'
+    if len(_templates) < 1000:
+        _templates[keys] = text
+    return text
+
+
 def _write_all(fd, data):
     while data:
         written = _os.write(fd, data)
@@ -129,6 +145,7 @@ def flush():
     global _buffered_bytes, _last_write, _fd
     fd = _fd
     if fd is None:
+        del _buffer[:]  # the supervisor has gone: nothing to keep (and nothing for the thread to wait on)
         return
     with _write_lock:
         if not _buffer:
@@ -138,48 +155,67 @@ def flush():
         _buffered_bytes = 0
         _last_write = _now_ns()
         try:
-            chunk = []
-            size = 0
-            for line in lines:
-                data = line.encode("utf-8")
-                if size + len(data) > _PIPE_BUF and chunk:
+            data = "".join(lines).encode("utf-8")
+            if len(data) <= _PIPE_BUF:
+                _write_all(fd, data)
+            else:
+                chunk = []
+                size = 0
+                for line in lines:
+                    data = line.encode("utf-8")
+                    if size + len(data) > _PIPE_BUF and chunk:
+                        _write_all(fd, b"".join(chunk))
+                        chunk = []
+                        size = 0
+                    chunk.append(data)
+                    size += len(data)
+                if chunk:
                     _write_all(fd, b"".join(chunk))
-                    chunk = []
-                    size = 0
-                chunk.append(data)
-                size += len(data)
-            if chunk:
-                _write_all(fd, b"".join(chunk))
         except Exception:
             _fd = None  # the supervisor has gone (EPIPE) or the fd was closed: stay silent
             return
-    if _buffer and not _direct:
+    if _buffer and not _direct and not _watching:
         _arm_flusher()  # lines appended while this flush was taking its copy
 
 
 def _flush_loop():
+    # Sleeps until the pending batch is FLUSH_SECONDS old and writes it unless a logging
+    # call did; while events keep coming it only looks once per batch (no wake-up per event,
+    # few hand-overs of the GIL). Idle (waiting on _wake) once a look finds nothing pending.
+    global _watching
     while True:
         _wake.wait()
         _wake.clear()
-        _time.sleep(FLUSH_SECONDS)
-        flush()
+        while True:
+            if _buffer:
+                wait = _first_ns + _FLUSH_NS - _now_ns()
+                if 0 < wait <= _FLUSH_NS:
+                    _time.sleep(wait / 1e9)
+                else:
+                    flush()
+                continue
+            _watching = False
+            if not _buffer:
+                break    # a line appended from now on finds _watching False and sets _wake
+            _watching = True
 
 
 def _arm_flusher():
-    global _flusher
+    global _flusher, _watching
+    _watching = True
     if _flusher is None or not _flusher.is_alive():
         try:
             _flusher = _threading.Thread(target=_flush_loop, name="rigor-events-flush", daemon=True)
             _flusher.start()
         except Exception:
             _flusher = None
+            _watching = False
             flush()
             return
     _wake.set()
 
 
 def _send(kind, step, values, urgent=False):
-    global _buffered_bytes
     if _fd is None and (_checked or _channel() is None):
         return
     now = _now_ns()
@@ -187,16 +223,28 @@ def _send(kind, step, values, urgent=False):
         line = _line(now, kind, step, values)
     except Exception:
         return
+    # An event holding NaN/Infinity (what abort rules most often watch) goes out at once.
+    _enqueue(line, now, urgent or "NaN" in line or "Infinity" in line)
+
+
+def _enqueue(line, now, urgent):
+    global _buffered_bytes, _first_ns
     _buffer.append(line)
     _buffered_bytes += len(line)
-    # An event after a quiet spell, or one holding NaN/Infinity (what abort rules most
-    # often watch), goes out at once; a burst is batched. (Wall-clock time: a clock jump
-    # only changes when a batch goes.)
-    if (urgent or _direct or _buffered_bytes >= _PIPE_BUF or not 0 <= now - _last_write < _FLUSH_NS
-            or "NaN" in line or "Infinity" in line):
+    # An event after a quiet spell goes out at once; a burst is batched and written by the
+    # call that finds its first event FLUSH_SECONDS old (or by the flusher thread). (Wall-
+    # clock time: a clock jump only changes when a batch goes.)
+    if urgent or _direct or _buffered_bytes >= _PIPE_BUF:
         flush()
     elif len(_buffer) == 1:
-        _arm_flusher()
+        if not 0 <= now - _last_write < _FLUSH_NS:
+            flush()
+        else:
+            _first_ns = now
+            if not _watching:
+                _arm_flusher()
+    elif not 0 <= now - _first_ns < _FLUSH_NS:
+        flush()
 
 
 def enabled():
@@ -206,7 +254,26 @@ def enabled():
 
 def log(step=None, **values):
     """Report metric values, optionally at a training step: log(step=5, loss=0.3)."""
-    _send("log", step, values)
+    if _fd is None and (_checked or _channel() is None):
+        return
+    now = _now_ns()
+    # The usual call (an int step, plain finite floats and ints) is one %-format of a
+    # template kept per set of keys: %s of a float or an int is its repr, which is what json
+    # writes. A finite sum means every value is finite. Anything else (bools, strings, NaN,
+    # numpy/torch scalars, no step) takes the general path.
+    try:
+        vals = values.values()
+        if type(step) is not int or not _PLAIN.issuperset(map(type, vals)):
+            raise ValueError
+        total = sum(vals)
+        if total - total != 0:
+            raise ValueError
+        line = (_templates.get(tuple(values)) or _template(tuple(values))) % (
+            now // 1000000000, now // 1000 % 1000000, step, *vals)
+    except Exception:
+        _send("log", step, values)
+        return
+    _enqueue(line, now, False)
 
 
 def final(**values):
