@@ -30,7 +30,7 @@ __all__ = ["log", "final", "flush", "seed", "enabled", "DEFAULT_SEED", "FLUSH_SE
 #: The seed `seed()` returns outside Rigor (or when the run has no seed).
 DEFAULT_SEED = 0
 #: The longest time a logged event waits in the buffer before it is written.
-FLUSH_SECONDS = 0.01
+FLUSH_SECONDS = 0.002
 
 _PIPE_BUF = 4096
 _fd = None
