@@ -32,7 +32,7 @@ public struct LedgerIssue: Sendable, Equatable, CustomStringConvertible {
 
 /// What the ledger says has been spent, summed from its lines (docs/budget.md).
 public struct LedgerSummary: Sendable, Equatable {
-    /// Runs started (every phase and kind, every attempt).
+    /// Runs that started (every phase and kind, every attempt; never-started ones are not in it).
     public var runsStarted = 0
     /// Training runs counted toward the spec's max training runs: distinct units of kind
     /// training outside the sanity phase; further attempts of a unit count once, and a run

@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorProtocol
 import RigorSpec
 @testable import RigorSupervisor
 import RigorTestSupport
@@ -155,5 +156,25 @@ struct BudgetSemanticsTests {
         #expect(ScriptArgument.launchProblem(["./bad.py"], cwd: f.temp.path)?.contains("#! interpreter /nonexistent/python3 cannot be run") == true)
         #expect(ScriptArgument.launchProblem(["./dirprog"], cwd: f.temp.path)?.contains("command not found") == true)
         #expect(ScriptArgument.launchProblem([SupervisedFixture.python, SupervisedFixture.script("metrics.py")], cwd: f.temp.path) == nil)
+    }
+
+    @Test func aStartWithNoRunRecordIsReportedAsNeverStartedOnce() throws {
+        // Rigor killed between the ledger's start line and the run record: reports (not budget
+        // checks) treat that start as never started, and metrics.json counts the runs that did.
+        let f = SupervisedFixture()
+        try FileManager.default.createDirectory(atPath: f.experimentDir + "/runs/full-a-seed0-a2", withIntermediateDirectories: true)
+        f.temp.write("results/exp-001-test/runs/full-a-seed0-a2/run.json", "{}")
+        let ledger = """
+        {"event":"run_started","run_id":"full-a-seed0-a1","phase":"full","unit":"full-a-seed0"}
+        {"event":"run_started","run_id":"full-a-seed0-a2","phase":"full","unit":"full-a-seed0"}
+        {"event":"run_finished","run_id":"full-a-seed0-a2","wall_seconds":1}
+
+        """
+        f.temp.write("results/exp-001-test/ledger.jsonl", ledger)
+        let checked = try BudgetLedger(experimentDir: f.experimentDir).read()
+        #expect(checked.runsStarted == 2 && checked.neverStarted == 0)
+        let reported = try BudgetLedger(experimentDir: f.experimentDir).read(reconciling: true)
+        #expect(reported.runsStarted == 1 && reported.neverStarted == 1 && reported.orphanStarts == ["full-a-seed0-a1"])
+        #expect(ResourceUsage(ledger: reported).totalRuns == 1)
     }
 }

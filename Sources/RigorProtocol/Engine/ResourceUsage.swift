@@ -33,7 +33,7 @@ public struct ResourceUsage: Sendable, Equatable {
         gpuHours = summary.gpuHours
         wallClockSeconds = summary.wallSeconds
         totalTrainingSteps = summary.steps
-        totalRuns = summary.runsStarted - summary.neverStarted
+        totalRuns = summary.runsStarted   // runs that started (never-started ones are not in it)
     }
 
     public var json: JSONValue {
