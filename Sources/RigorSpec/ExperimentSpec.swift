@@ -91,6 +91,9 @@ public struct ProtocolStep: Sendable, Codable, Equatable {
 public struct ResourceBudget: Sendable, Codable, Equatable {
     public enum Tier: String, Sendable, Codable { case quick, standard, heavy }
     public var tier: Tier?
+    /// The tier as written when it is not one of Quick, Standard, Heavy (`Medium`, `Cloud GPU
+    /// MANDATORY`): kept verbatim, with a warning.
+    public var tierText: String? = nil
     public var maxGPUHours: BudgetLimit?
     public var maxWallClockSeconds: BudgetLimit?
     public var maxTrainingRuns: BudgetLimit?

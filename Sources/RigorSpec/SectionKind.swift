@@ -41,7 +41,9 @@ enum SectionKind: String, Sendable, CaseIterable {
             (.baselines, ["baselines", "baseline"]),
             (.successCriteria, ["success criteria", "success criterion"]),
             (.mve, ["minimum viable experiment", "mve", "minimum viable experiment mve"]),
-            (.fullProtocol, ["full protocol", "protocol", "experimental protocol"]),
+            // Only the Full Protocol itself: "## Protocol", "## CV Protocol", "## Training Protocol"
+            // and the like are sections of their own, kept as written.
+            (.fullProtocol, ["full protocol", "full experimental protocol"]),
             (.resourceBudget, ["resource budget", "budget", "resources"]),
             (.computeProfile, ["compute profile", "compute target", "compute"]),
             (.abortCriteria, ["abort criteria", "abort conditions", "abort"]),

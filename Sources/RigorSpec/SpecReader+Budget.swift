@@ -7,10 +7,17 @@ extension SpecReader {
     mutating func readBudget(_ block: Block) -> ResourceBudget {
         var budget = ResourceBudget(tier: nil, maxGPUHours: nil, maxWallClockSeconds: nil, maxTrainingRuns: nil,
                                     maxSeedsPerConfiguration: nil, line: block.heading.line, text: section(block).text)
-        let stop = outline.headings.first(where: {
+        // Limits may be stated anywhere in the section (also after the compute profile, and under
+        // sub-headings such as "### Other Limits"); only the compute profile's own lines are skipped.
+        var skipped: Range<Int> = 0..<0
+        if let profile = outline.headings.first(where: {
             $0.index > block.heading.index && $0.index < block.bodyEnd && kind(of: $0) == .computeProfile
-        })?.index ?? block.bodyEnd
-        for line in outline.slice(block.bodyStart, stop) where !line.inFence && !line.isFenceMarker {
+        }) {
+            let end = outline.headings.first(where: { $0.index > profile.index && $0.level <= profile.level })?.index ?? block.bodyEnd
+            skipped = profile.index..<min(end, block.bodyEnd)
+        }
+        for line in outline.slice(block.bodyStart, block.bodyEnd) where !line.inFence && !line.isFenceMarker {
+            if skipped.contains(line.number - 1) { continue }
             var t = line.content.trimmedBlanks
             if let item = MarkdownText.listItem(t) { t = item.text }
             if MarkdownText.tableCells(t) != nil { continue }
@@ -61,7 +68,8 @@ extension SpecReader {
         } else if SpecReader.isPlaceholder(raw) || word.contains("|") {
             warning("budget-tier-placeholder", line, "Tier is not filled in ('\(raw)')")
         } else {
-            error("budget-tier", line, "Tier '\(raw)' is not one of Quick, Standard, Heavy")
+            budget.tierText = raw.trimmedBlanks
+            warning("budget-tier", line, "Tier '\(raw)' is not one of Quick, Standard, Heavy; kept as written")
         }
     }
 
@@ -75,7 +83,7 @@ extension SpecReader {
         if SpecReader.isPlaceholder(raw) { return nil }
         let cleaned = raw.replacingOccurrences(of: ",", with: "")
         guard let r = cleaned.range(of: #"[0-9]+(\.[0-9]+)?"#, options: .regularExpression), let v = Double(cleaned[r]) else {
-            error("budget-value", line, "\(field) '\(raw)' is not a number or N/A")
+            warning("budget-value", line, "\(field) '\(raw)' is not a number or N/A; kept as written, not enforced")
             return nil
         }
         return BudgetLimit(value: v, notApplicable: false, raw: raw, line: line)
@@ -85,7 +93,7 @@ extension SpecReader {
         if SpecReader.isNotApplicable(raw) { return BudgetLimit(value: nil, notApplicable: true, raw: raw, line: line) }
         if SpecReader.isPlaceholder(raw) { return nil }
         guard let seconds = DurationText.seconds(in: raw) else {
-            error("budget-duration", line, "Max wall-clock time '\(raw)' has no unit (write e.g. '2 hours', '30 minutes')")
+            warning("budget-duration", line, "Max wall-clock time '\(raw)' has no unit (write e.g. '2 hours', '30 minutes'); not enforced")
             return nil
         }
         return BudgetLimit(value: seconds, notApplicable: false, raw: raw, line: line)

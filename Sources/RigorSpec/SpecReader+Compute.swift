@@ -72,11 +72,11 @@ extension SpecReader {
             fields.append(ComputeField(key: key, value: value))
         }
         if let t = fields.first(where: { $0.key == "compute_type" })?.value, !["cpu", "gpu"].contains(t.lowercased()) {
-            error("compute-profile-value", fenceLine, "compute_type '\(t)' must be cpu or gpu")
+            warning("compute-profile-value", fenceLine, "compute_type '\(t)' is not cpu or gpu; kept as written")
         }
         for numeric in ["estimated_rows", "sequential_fits", "memory_gb", "estimated_wall_hours"] {
             if let v = fields.first(where: { $0.key == numeric })?.value, Double(v) == nil {
-                error("compute-profile-value", fenceLine, "compute profile '\(numeric)' is '\(v)', expected a number")
+                warning("compute-profile-value", fenceLine, "compute profile '\(numeric)' is '\(v)', not a number; kept as written")
             }
         }
         return ComputeProfile(source: .yamlBlock, fields: fields, line: fenceLine)

@@ -55,8 +55,9 @@ struct SpecReader {
         for b in blocks {
             guard let kind = b.kind else { others.append(section(b)); continue }
             if let first = byKind[kind] {
-                error("duplicate-section", b.heading.line,
-                      "section '\(b.heading.title)' repeats '\(first.heading.title)' (line \(first.heading.line)); a spec states each section once")
+                warning("duplicate-section", b.heading.line,
+                        "section '\(b.heading.title)' repeats '\(first.heading.title)' (line \(first.heading.line)); the first is used, this one is kept as written")
+                others.append(section(b))
                 continue
             }
             byKind[kind] = b

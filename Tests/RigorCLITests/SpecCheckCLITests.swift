@@ -53,10 +53,10 @@ import Testing
         let spec = try String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)
         let p = dir.write("experiments/exp-009-dup.md", spec + "\n## Abort Criteria\n- again\n")
         let r = try rigor("spec", "check", p)
-        #expect(r.status == 1)
+        #expect(r.status == 0, "a repeated section is kept and warned about, not refused: \(r.stdout)")
         let line = r.lines.first { $0.contains("[duplicate-section]") }
         #expect(line?.contains("exp-009-dup.md:") == true, "\(r.stdout)")
-        #expect(line?.contains("error: section 'Abort Criteria' repeats") == true)
+        #expect(line?.contains("warning: section 'Abort Criteria' repeats") == true, "\(r.stdout)")
     }
 
     @Test func yamlWithTabsAndGarbage() throws {

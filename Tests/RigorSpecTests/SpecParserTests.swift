@@ -85,11 +85,12 @@ import Testing
         #expect(d?.severity == .error)
     }
 
-    @Test func duplicateSectionIsAnErrorNamingBothLines() throws {
+    @Test func duplicateSectionIsAWarningNamingBothLines() throws {
         let text = SpecFixtures.minimal + "\n## Hypothesis\nA second one.\n"
         let spec = SpecParser.parse(text: text, path: "d.md")
         let d = try #require(spec.diagnostics.first { $0.code == "duplicate-section" })
-        #expect(d.severity == .error)
+        #expect(d.severity == .warning)
+        #expect(spec.hypothesis?.text.contains("Widening") == true)
         #expect(d.message.contains("line 3"))
         #expect(d.line == text.components(separatedBy: "\n").count - 2)
     }
@@ -108,7 +109,7 @@ import Testing
         #expect(spec.diagnostics.contains { $0.code == "compute-profile-yaml" && $0.severity == .error })
     }
 
-    @Test func wallClockWithoutUnitIsAnError() {
+    @Test func wallClockWithoutUnitIsAWarning() {
         let text = SpecFixtures.minimal(replacing: "**90 minutes**", with: "90")
         let spec = SpecParser.parse(text: text, path: "w.md")
         #expect(spec.diagnostics.contains { $0.code == "budget-duration" && $0.line == SpecFixtures.line(of: "Max wall-clock time", in: text) })
