@@ -5,7 +5,7 @@ import Testing
 /// The same input gives the same output, byte for byte, call after call (keys sorted).
 @Suite(.serialized) struct DeterministicOutputTests {
     @Test func specCheckJSONIsStable() throws {
-        let spec = RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"
+        let spec = RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md"
         let outputs = try (0..<5).map { _ in try rigor(arguments: ["spec", "check", "--json", spec]).stdout }
         #expect(Set(outputs).count == 1)
         #expect(outputs[0].contains("\"abortCriteria\""))
@@ -38,6 +38,6 @@ import Testing
     @Test func knownCommandsStillParse() throws {
         #expect(try rigor(arguments: ["--version"]).status == 0)
         #expect(try rigor(arguments: ["help", "guard"]).status == 0)
-        #expect(try rigor(arguments: ["spec", "check", RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"]).status == 0)
+        #expect(try rigor(arguments: ["spec", "check", RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md"]).status == 0)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct ExecStatusCLITests {
     func workspace() throws -> TempDirectory {
         let ws = TempDirectory(prefix: "rigor-exec-status")
-        let example = RepoPaths.root + "/examples/digits"
+        let example = RepoPaths.root + "/examples/two-spirals"
         ws.write("experiments/exp-001-hidden-width.md", try String(contentsOfFile: example + "/experiments/exp-001-hidden-width.md", encoding: .utf8))
         ws.write("scripts/train.py", try String(contentsOfFile: example + "/scripts/train.py", encoding: .utf8))
         return ws

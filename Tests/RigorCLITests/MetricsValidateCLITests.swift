@@ -23,7 +23,7 @@ import Testing
 
     /// A workspace holding the example spec and one results dir.
     func workspace(metrics: String, config: Bool = true) throws -> String {
-        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)
+        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md", encoding: .utf8)
         dir.write("experiments/exp-001-hidden-width.md", spec)
         dir.write("results/exp-001-hidden-width/metrics.json", metrics)
         if config { dir.write("results/exp-001-hidden-width/config.json", "{\"experiment\": \"exp-001-hidden-width\"}") }

@@ -21,7 +21,7 @@ import Testing
 
     /// A copy of the example workspace whose runs all try to write protected files.
     func evilWorkspace() throws -> (plan: String, spec: String, log: String) {
-        let example = RepoPaths.root + "/examples/digits"
+        let example = RepoPaths.root + "/examples/two-spirals"
         let spec = try String(contentsOfFile: example + "/experiments/exp-001-hidden-width.md", encoding: .utf8)
         var plan = try String(contentsOfFile: example + "/plan.yaml", encoding: .utf8)
         plan = plan.replacingOccurrences(of: "python3 scripts/train.py --hidden {config} --seed {seed} --epochs 100",

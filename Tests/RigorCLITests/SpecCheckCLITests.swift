@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func duplicateSections() throws {
-        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)
+        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md", encoding: .utf8)
         let p = dir.write("experiments/exp-009-dup.md", spec + "\n## Abort Criteria\n- again\n")
         let r = try rigor("spec", "check", p)
         #expect(r.status == 0, "a repeated section is kept and warned about, not refused: \(r.stdout)")
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func yamlWithTabsAndGarbage() throws {
-        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)
+        let spec = try String(contentsOfFile: RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md", encoding: .utf8)
         let p1 = dir.write("tabs.md", spec.replacingOccurrences(of: "memory_gb: 0.1", with: "memory_gb:\t0.1"))
         let r1 = try rigor("spec", "check", p1)
         #expect(r1.status == 1)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func exampleSpecIsCleanAndJSONIsTheContract() throws {
-        let p = RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"
+        let p = RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md"
         let r = try rigor("spec", "check", p)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         // The table (header and one row), then one enforcement line per abort criterion.

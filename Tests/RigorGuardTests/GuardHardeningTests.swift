@@ -280,7 +280,7 @@ func guardEnvironment(store: TempDirectory, fallback: Bool = false) -> [String: 
 
 extension GuardFixture {
     /// The bundled example's spec: one `rigor exec` accepts (sections, budget, compute profile).
-    static let runnableSpecPath = RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md"
+    static let runnableSpecPath = RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md"
     static let runnableSpec = (try? String(contentsOfFile: runnableSpecPath, encoding: .utf8)) ?? ""
 
     /// A fixture whose spec is the example's, so `rigor exec` finds and guards it; a test using it

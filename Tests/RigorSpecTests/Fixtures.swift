@@ -5,7 +5,7 @@ import RigorTestSupport
 enum SpecFixtures {
     /// The bundled example's spec: the richest well-formed spec the project owns.
     static var example: String {
-        (try? String(contentsOfFile: RepoPaths.root + "/examples/digits/experiments/exp-001-hidden-width.md", encoding: .utf8)) ?? ""
+        (try? String(contentsOfFile: RepoPaths.root + "/examples/two-spirals/experiments/exp-001-hidden-width.md", encoding: .utf8)) ?? ""
     }
 
     static let minimal = """

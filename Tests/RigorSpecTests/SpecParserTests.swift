@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct SpecParserTests {
     @Test func exampleSpecParsesCompletely() throws {
-        let spec = SpecParser.parse(text: SpecFixtures.example, path: "examples/digits/experiments/exp-001-hidden-width.md")
+        let spec = SpecParser.parse(text: SpecFixtures.example, path: "examples/two-spirals/experiments/exp-001-hidden-width.md")
         #expect(spec.diagnostics.isEmpty, "\(spec.diagnostics)")
         #expect(spec.experimentID == "exp-001-hidden-width")
         #expect(spec.metrics.map(\.key) == ["val_accuracy", "val_loss", "train_accuracy", "train_loss_decreased", "n_val"])

@@ -17,7 +17,7 @@ if [[ -n "${2:-}" ]]; then after="$(realpath "$2")"; else
 fi
 N="${N:-50000}"; ROUNDS="${ROUNDS:-7}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cp -r examples/digits "$work/ws"
+cp -r examples/two-spirals "$work/ws"
 mkdir -p "$work/ws/results/exp-001-hidden-width" "$work/store"
 export RIGOR_STATE_DIR="$work/store" PYTHONPATH="$root/python"
 py="$(python3 -c 'import sys; print(sys.executable)')"
