@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RigorSupervisor", targets: ["RigorSupervisor"]),
         .library(name: "RigorProtocol", targets: ["RigorProtocol"]),
         .library(name: "RigorGuard", targets: ["RigorGuard"]),
+        .library(name: "RigorCloud", targets: ["RigorCloud"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,9 +30,10 @@ let package = Package(
         .target(name: "RigorGuard", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", yams]),
         .target(name: "RigorSupervisor", dependencies: ["RigorBasics", "RigorSpec"]),
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
+        .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
         // Layer 3: the command line.
         .target(name: "RigorCommands", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard",
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rigor", dependencies: ["RigorCommands"]),
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"]),
+        .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ extension RigorCommand {
         ExecCommand.self,
         BudgetCommand.self,
         StatusCommand.self,
+        PreflightCommand.self,
         ExecIngestBenchCommand.self,
     ]
 }
