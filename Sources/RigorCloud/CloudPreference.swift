@@ -8,7 +8,7 @@ public enum CloudPreference: String, Sendable, Equatable, CaseIterable {
 
 import Foundation
 import RigorBasics
-import Yams
+import RigorSpec
 
 /// A cloud preference that cannot be used, with where it came from.
 public struct CloudPreferenceError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -32,13 +32,12 @@ extension CloudPreference {
         }
         if let flag { return try parse(flag, "--cloud-preference") }
         if let env = environment["RIGOR_CLOUD_PREFERENCE"], !env.isEmpty { return try parse(env, "RIGOR_CLOUD_PREFERENCE") }
-        if let root = workspaceRoot {
-            let path = root + "/rigor.yaml"
-            if let text = try? TextFile.read(path, limit: 1 << 20), let node = try? Yams.compose(yaml: text),
-               let value = node.mapping?["cloud_preference"]?.string {
-                let line = (text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("cloud_preference:") } ?? 0) + 1
-                return try parse(value, "\(path):\(line): cloud_preference")
-            }
+        // rigor.yaml is read whole (an unknown key or a bad value there is an error with its line).
+        if let root = workspaceRoot, let config = try WorkspaceConfig.load(root: root), let value = config.cloudPreference {
+            let path = root + "/" + WorkspaceConfig.fileName
+            let text = (try? TextFile.read(path, limit: 1 << 20)) ?? ""
+            let line = (text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("cloud_preference:") } ?? 0) + 1
+            return try parse(value, "\(path):\(line): cloud_preference")
         }
         return (.local, "default")
     }

@@ -12,6 +12,7 @@ extension RigorCommand {
         BudgetCommand.self,
         StatusCommand.self,
         PreflightCommand.self,
+        InitCommand.self,
         ExecIngestBenchCommand.self,
     ]
 }
