@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RigorProtocol", targets: ["RigorProtocol"]),
         .library(name: "RigorGuard", targets: ["RigorGuard"]),
         .library(name: "RigorCloud", targets: ["RigorCloud"]),
+        .library(name: "RigorReport", targets: ["RigorReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,9 +32,10 @@ let package = Package(
         .target(name: "RigorSupervisor", dependencies: ["RigorBasics", "RigorSpec"]),
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
         .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
+        .target(name: "RigorReport", dependencies: ["RigorBasics", "RigorSpec", "RigorSupervisor"]),
         // Layer 3: the command line.
         .target(name: "RigorCommands", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud",
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rigor", dependencies: ["RigorCommands"]),

@@ -3,5 +3,5 @@ import ArgumentParser
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics", abstract: "Check results files (metrics.json, config.json) against the results contract.",
-        subcommands: [MetricsValidateCommand.self])
+        subcommands: [MetricsValidateCommand.self, MetricsTraceCommand.self])
 }
