@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RigorGuard", targets: ["RigorGuard"]),
         .library(name: "RigorCloud", targets: ["RigorCloud"]),
         .library(name: "RigorReport", targets: ["RigorReport"]),
+        .library(name: "RigorAgent", targets: ["RigorAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
         .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
         .target(name: "RigorReport", dependencies: ["RigorBasics", "RigorSpec", "RigorSupervisor"]),
+        .target(name: "RigorAgent", dependencies: ["RigorBasics", "RigorSpec"]),
         // Layer 3: the command line.
         .target(name: "RigorCommands", dependencies: [
             "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport",
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"]),
+        .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorTestSupport"]),
         .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),
     ],
