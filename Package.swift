@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RigorResultsTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RigorSupervisorTests", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorTestSupport"],
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorReport", "RigorTestSupport"],
             exclude: ["Scripts"]),
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),

@@ -62,7 +62,7 @@ public enum NumberTrace {
             throw Problem(description: "\(path): cannot be traced: \(error)")
         }
         guard case .object(let top) = root else { throw Problem(description: "\(path): not a JSON object; nothing to trace") }
-        let sources = TraceSources.collect(RunRecordFile.all(experimentDir: resultsDir).records)
+        let sources = TraceSources.collect(RunRecordFile.all(experimentDir: resultsDir).records, resultsDir: resultsDir)
         var numbers: [TracedNumber] = []
         for section in sections {
             guard let value = top[section] else { continue }
@@ -96,11 +96,11 @@ public enum NumberTrace {
         let last = parts.last ?? ""
         let wanted: Set<TraceSource.Kind>
         switch last {
-        case "seed": wanted = [.seed]
-        case "n": wanted = [.n]
-        case "mean": wanted = [.mean]
-        case "std": wanted = [.std]
-        default: wanted = [.final, .lastLog, .mean]
+        case "seed": wanted = [.seed, .file]
+        case "n": wanted = [.n, .file]
+        case "mean": wanted = [.mean, .file]
+        case "std": wanted = [.std, .file]
+        default: wanted = [.final, .lastLog, .mean, .file]
         }
         // The metric's name: the last key that is not an aggregate field or an index.
         let name = parts.reversed().first { !["mean", "std", "n"].contains($0) && Int($0) == nil } ?? last

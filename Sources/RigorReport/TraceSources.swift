@@ -5,7 +5,7 @@ import RigorSupervisor
 
 /// A number a captured run produced, or an aggregate Rigor computes from such numbers.
 public struct TraceSource: Sendable, Equatable {
-    public enum Kind: String, Sendable { case final, lastLog = "last_log", mean, std, n, seed }
+    public enum Kind: String, Sendable { case final, lastLog = "last_log", mean, std, n, seed, file }
     public var kind: Kind
     public var value: Double
     /// The logged key (or `seed`).
@@ -15,6 +15,10 @@ public struct TraceSource: Sendable, Equatable {
     /// The seed and arm of a single run's value (to prefer the run a per_seed row names).
     public var seed: Int? = nil
     public var arm: String? = nil
+    /// For a value read from a run's output file: the file (relative to the results folder) and
+    /// where in it (`/a/b` in JSON, `row 3, column loss` in CSV).
+    public var file: String? = nil
+    public var location: String? = nil
 
     /// `final value of val_accuracy in run full-a-seed0-a1`, `mean of val_accuracy over 3 runs (…)`.
     public var description: String {
@@ -22,6 +26,7 @@ public struct TraceSource: Sendable, Equatable {
         case .final: return "final value of \(key) in run \(runs.joined())"
         case .lastLog: return "last logged value of \(key) in run \(runs.joined())"
         case .seed: return "seed of run \(runs.joined())"
+        case .file: return "value at \(location ?? "?") in \(file ?? "?"), written by run \(runs.joined())"
         case .mean, .std, .n: return "\(kind.rawValue) of \(key) over \(runs.count) run(s) (\(runs.joined(separator: ", ")))"
         }
     }
@@ -29,8 +34,11 @@ public struct TraceSource: Sendable, Equatable {
 
 /// Every source the run records of a results folder offer, in a stable order.
 enum TraceSources {
-    static func collect(_ records: [RunRecord]) -> [TraceSource] {
+    static func collect(_ records: [RunRecord], resultsDir: String? = nil) -> [TraceSource] {
         var out: [TraceSource] = []
+        if let resultsDir {
+            for r in records.sorted(by: { $0.runID < $1.runID }) { out += OutputFileNumbers.read(r, resultsDir: resultsDir) }
+        }
         var reported: [(record: RunRecord, key: String, value: Double)] = []
         for r in records.sorted(by: { $0.runID < $1.runID }) {
             if let seed = r.seed { out.append(TraceSource(kind: .seed, value: Double(seed), key: "seed", runs: [r.runID], seed: seed, arm: r.arm)) }

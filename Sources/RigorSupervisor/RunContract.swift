@@ -140,6 +140,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var abortRules: [String]? = nil
     /// The per-run time limit in force, in seconds (nil: none).
     public var timeoutSeconds: Double? = nil
+    /// The files the run created or changed in the results folder (Rigor's records left out).
+    public var outputFiles: [OutputFile]? = nil
 }
 
 // The entry point the Supervisor provides (implemented in this module):

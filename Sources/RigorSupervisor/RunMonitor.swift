@@ -40,6 +40,8 @@ final class RunMonitor {
         let observer = request.observer
         observer?.started(runID: prepared.runID, runDirectory: prepared.runDir)
 
+        let experimentDir = ((prepared.runDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let outputsBefore = OutputFiles.list(experimentDir)
         let startMono = monotonicSeconds()
         let child: ChildProcess
         do {
@@ -243,6 +245,7 @@ final class RunMonitor {
             record.abortEvent = o
         }
         record.steps = Int(max(0, min(ingestor.maxStep ?? 0, Double(Int.max / 2))))
+        record.outputFiles = OutputFiles.changed(experimentDir, since: outputsBefore)
         record.finalMetrics = ingestor.finalValues
         record.lastValues = ingestor.lastValues
         record.eventCount = ingestor.eventCount
