@@ -3,6 +3,7 @@ import Foundation
 import RigorBasics
 import RigorCloud
 import RigorSpec
+import RigorSupervisor
 
 /// `rigor preflight SPEC [--json] [--cloud-preference P]`: the compute advisory, with its reasons.
 struct PreflightCommand: AsyncParsableCommand {
@@ -33,6 +34,10 @@ struct PreflightCommand: AsyncParsableCommand {
         } catch { ExecCLI.fail("\(error)") }
         let capacity = MachineCapacity.measure()
         let advice = ComputeAdvisory.decide(parsed, capacity: capacity, preference: preference.0)
+        // How each of the spec's abort criteria will be enforced (without a plan: the spec's metric keys).
+        let context = AbortDerivationContext(budget: parsed.resourceBudget, computeProfile: parsed.computeProfile,
+                                             metricKeys: parsed.metrics.map(\.key))
+        let criteria = AbortRuleDerivation.enforcement(of: parsed.abortCriteria, context: context).map(\.description)
         if json {
             let gpus: [JSONValue] = capacity.gpus.map { g in
                 .object(JSONObject([("model", .string(g.model)), ("memory_mib", g.memoryMiB.map { .number($0) } ?? .null)]))
@@ -42,6 +47,7 @@ struct PreflightCommand: AsyncParsableCommand {
                 ("machine", .object(JSONObject([("cores", .number(Double(capacity.cores))), ("gpus", .array(gpus)),
                                                 ("memory_available_gb", .number(capacity.memoryAvailableGB)),
                                                 ("memory_total_gb", .number(capacity.memoryTotalGB))]))),
+                ("abort_criteria", .array(criteria.map { .string($0) })),
                 ("preference", .string(preference.0.rawValue)), ("preference_source", .string(preference.source)),
                 ("reasons", .array(advice.reasons.map { .string($0) })),
                 ("section", advice.section.map { .string($0) } ?? .null),
@@ -55,5 +61,10 @@ struct PreflightCommand: AsyncParsableCommand {
         Console.print("advisory    \(advice.kind.rawValue): " + advice.reasons.joined(separator: "; "))
         Console.print("")
         Console.print(advice.section ?? "(no section: run everything locally)")
+        if !criteria.isEmpty {
+            Console.print("")
+            Console.print("abort criteria (a plan's logged keys can enforce more: rigor protocol check)")
+            for line in criteria { Console.print("  " + line) }
+        }
     }
 }

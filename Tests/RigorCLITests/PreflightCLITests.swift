@@ -13,6 +13,8 @@ struct PreflightCLITests {
         let o = try JSONReader.parse(r.stdout).value
         #expect(o["advisory"] == .string("none"))
         #expect(o["preference"] == .string("local") && o["preference_source"] == .string("default"))
+        let criteria = o["abort_criteria"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(criteria.count == 3 && criteria[0].hasPrefix("line 88: enforced: `isnan(loss)`"), "\(criteria)")
         #expect((o["machine"]?["cores"]?.doubleValue ?? 0) == Double(ProcessInfo.processInfo.activeProcessorCount))
         let text = try rigor("preflight", example, "--cloud-preference", "cloud-first")
         #expect(text.status == 0)
