@@ -55,6 +55,22 @@ public enum TextFile {
         return data
     }
 
+    /// Up to `count` bytes from the start (or the end) of a regular file, read without blocking
+    /// (a planted FIFO reads as nothing) and, with `followLinks: false`, without following a
+    /// link; empty when the file cannot be read.
+    public static func slice(_ path: String, count: Int, fromEnd: Bool = false, followLinks: Bool = true) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return [] }
+        let size = Int(st.st_size)
+        let n = min(count, size)
+        var buffer = [UInt8](repeating: 0, count: n)
+        let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, off_t(fromEnd ? size - n : 0)) }
+        return got > 0 ? Array(buffer.prefix(got)) : []
+    }
+
     public static func read(_ path: String, limit: Int) throws(RigorFileError) -> String {
         let data = try readBytes(path, limit: limit)
         if let nul = data.firstIndex(of: 0) { throw .binary(path: path, offset: nul - data.startIndex) }

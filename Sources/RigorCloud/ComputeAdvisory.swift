@@ -1,4 +1,5 @@
 import Foundation
+import RigorBasics
 import RigorSpec
 
 /// The compute advisory the RUN-phase agent sees for a spec, with its reasons: research-kit's
@@ -105,5 +106,5 @@ public enum ComputeAdvisory {
         return t.contains("cloud") && (t.contains("mandatory") || t.contains("required") || t.contains("must"))
     }
 
-    static func format(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%g", d) }
+    static func format(_ d: Double) -> String { NumberText.short(d) }
 }

@@ -43,19 +43,10 @@ struct ProtocolRunCommand: AsyncParsableCommand {
             return
         }
         if !report.isClean { throw fail(report.errors + ["nothing was run; 'rigor protocol check \(plan)' shows the full report"], code: 2) }
-        let parsed: ProtocolPlan
-        do { parsed = try PlanParser.parse(path: plan) } catch {
-            throw fail(error.diagnostics.isEmpty ? [error.description] : error.diagnostics.map(\.description), code: 2)
-        }
-        let spec: ExperimentSpec
-        do { spec = try SpecParser.parse(path: parsed.specPath) } catch { throw fail(["\(error) (named by \(plan))"], code: 2) }
-        if spec.hasErrors {
-            throw fail(spec.diagnostics.filter { $0.severity == .error }.map(\.description), code: 2)
-        }
-        let checked: CheckedPlan
-        do { checked = try PlanChecker.check(parsed, against: spec, planDisplayPath: plan) } catch {
-            throw fail(error.diagnostics.map(\.description), code: 2)
-        }
+        // The check parsed the plan and the spec and resolved the plan against it: run that.
+        guard let checked = report.checked else { throw fail(["\(plan): the plan could not be checked; nothing was run"], code: 2) }
+        let parsed = checked.plan
+        let spec = checked.spec
         let detected = SlotCount.detect()
         let gpuSlots = detected.gpus && (slots.map { $0 <= detected.slots } ?? true)
         var options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,

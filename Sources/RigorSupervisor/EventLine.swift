@@ -28,12 +28,7 @@ struct MetricEvent {
 
 /// Formatting shared by reasons and progress lines.
 enum EventValues {
-    static func format(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d > 0 ? "inf" : "-inf" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        return String(format: "%.6g", d)
-    }
+    static func format(_ d: Double) -> String { NumberText.short(d) }
 }
 
 /// Parses one event line. A fast scanner handles the flat shapes the helper writes

@@ -56,14 +56,7 @@ extension ScriptArgument {
     /// or `#!/usr/bin/env NAME` with NAME not on PATH); nil for binaries and usable interpreters.
     public static func missingInterpreter(_ program: String, path: String?, cwd: String) -> String? {
         // Non-blocking and regular files only: the program may be a file of the (hostile) workspace.
-        let fd = open(program, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 256) }
-        let head = n > 0 ? Array(buffer.prefix(n)) : []
+        let head = TextFile.slice(program, count: 256)
         guard head.starts(with: [0x23, 0x21]) else { return nil }
         let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self)
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)

@@ -70,7 +70,7 @@ struct BudgetForecast {
         }
     }
 
-    private func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format: "%.4g", d) }
+    private func num(_ d: Double) -> String { NumberText.short(d) }
 
     private func budgetLine(_ limit: BudgetLimit?) -> String { limit.map { " (spec line \($0.line))" } ?? "" }
 }
