@@ -18,6 +18,9 @@ struct OutputFiles {
     /// Larger files (checkpoints, datasets) are recorded with their size only: hashing them after
     /// every run would cost more than the run record is worth.
     static let maxHashedBytes: Int64 = 64 << 20
+    /// At most this much is hashed after one run, whatever the files (a run cannot make Rigor
+    /// spend unbounded time on what it wrote).
+    static let maxHashedBytesPerRun: Int64 = 1 << 30
 
     /// Regular files under `root` (relative path → stamp), at most `maxEntries`.
     static func list(_ root: String) -> [String: Stamp] {
@@ -53,8 +56,13 @@ struct OutputFiles {
     static func changed(_ root: String, since before: [String: Stamp]) -> [OutputFile] {
         let after = list(root)
         var files: [OutputFile] = []
+        var hashed: Int64 = 0
         for (path, stamp) in after.sorted(by: { $0.key < $1.key }) where before[path] != stamp {
-            if stamp.size > maxHashedBytes { files.append(OutputFile(path: path, size: stamp.size, sha256: nil)); continue }
+            if stamp.size > maxHashedBytes || hashed + stamp.size > maxHashedBytesPerRun {
+                files.append(OutputFile(path: path, size: stamp.size, sha256: nil))
+                continue
+            }
+            hashed += stamp.size
             let fd = open(root + "/" + path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else { continue }
             let digest = SHA256.hex(readingToEnd: fd)
@@ -70,6 +78,6 @@ public struct OutputFile: Sendable, Codable, Equatable {
     /// Relative to the results folder.
     public var path: String
     public var size: Int64
-    /// Nil for files over 64 MiB (not hashed) or that could not be read.
+    /// Nil for files over 64 MiB, past 1 GiB hashed for the run, or that could not be read.
     public var sha256: String?
 }

@@ -64,4 +64,15 @@ struct InitCLITests {
         #expect(r.status == 2)
         #expect(r.errorLines.last?.contains("not a research-kit workspace") == true, "\(r.stderr)")
     }
+
+    @Test func aLinkPlantedWhereInitWritesIsRefused() throws {
+        let ws = TempDirectory(prefix: "rigor-init-link")
+        let elsewhere = TempDirectory(prefix: "rigor-init-elsewhere")
+        try FileManager.default.createDirectory(atPath: ws.path + "/experiments", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: ws.path + "/.claude", withDestinationPath: elsewhere.path)
+        let r = try rigor("init", ws.path)
+        #expect(r.status == 2)
+        #expect(r.errorLines.last?.contains("/.claude: is a symbolic link") == true, "\(r.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: elsewhere.path)) ?? []).isEmpty)
+    }
 }

@@ -88,7 +88,15 @@ public enum WorkspaceSetup {
         return report
     }
 
+    /// Writes atomically, refusing a link at the file or at its folder: the workspace may hold
+    /// files an agent wrote, and a planted link must not send Rigor's write elsewhere.
     private static func write(_ text: String, to path: String) throws(Problem) {
+        for p in [path, (path as NSString).deletingLastPathComponent] {
+            var st = stat()
+            if lstat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+                throw Problem(message: "\(p): is a symbolic link; rigor init does not write through links (replace it with a plain file or folder)")
+            }
+        }
         do { try AtomicFile.write(text, to: path) } catch { throw Problem(message: "\(path): \(error)") }
     }
 }
