@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
         .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
         .target(name: "RigorReport", dependencies: ["RigorBasics", "RigorSpec", "RigorSupervisor"]),
-        .target(name: "RigorAgent", dependencies: ["RigorBasics", "RigorSpec"]),
+        .target(name: "RigorAgent", dependencies: [
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport"]),
         // Layer 3: the command line.
         .target(name: "RigorCommands", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport",
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport", "RigorAgent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rigor", dependencies: ["RigorCommands"]),

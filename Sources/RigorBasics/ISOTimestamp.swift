@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,5 +32,14 @@ public enum ISOTimestamp {
         t.tm_year = Int32(year - 1900); t.tm_mon = Int32(month - 1); t.tm_mday = Int32(day)
         t.tm_hour = Int32(hour); t.tm_min = Int32(minute); t.tm_sec = Int32(second)
         return Double(timegm(&t)) + fraction
+    }
+}
+
+extension ISOTimestamp {
+    /// The current time as `2026-12-01T07:27:29.123Z`.
+    public static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RigorAgent
 import RigorBasics
 import RigorGuard
 import RigorSpec
@@ -42,6 +43,8 @@ struct ExecCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run (after --).") var command: [String] = []
 
     func run() async throws {
+        // Inside rigor run's sandbox the outer Rigor process runs it (docs/broker.md).
+        if let status = BrokerForwarding.forwardIfBrokered(.exec) { throw ExitCode(status) }
         guard !command.isEmpty else { ExecCLI.fail("no command given: put the command after `--`") }
         var phaseValue = RunPhase.adhoc
         if let phase {
@@ -81,6 +84,7 @@ struct ExecCommand: AsyncParsableCommand {
         StrayProcesses.becomeSubreaper()
         switch ExperimentSpecLocator.load(experimentDir: experimentDir, explicit: spec) {
         case .found(let s):
+            if let why = BrokerForwarding.specMismatch(s.path) { ExecCLI.fail(why) }
             budget = s.resourceBudget
             let set: ProtectedSet
             do { set = try ProtectedSet.make(specPath: s.path) } catch {
@@ -111,6 +115,7 @@ struct ExecCommand: AsyncParsableCommand {
                 }
             }
         case .notFound(let why):
+            if let refusal = BrokerForwarding.specMismatch(nil) { ExecCLI.fail(refusal) }
             if specAbort || spec != nil { ExecCLI.fail(why) }
             guard noGuard else {
                 ExecCLI.fail("no spec found for \(experiment) (\(why)), so nothing can be guarded; pass --spec experiments/<id>.md, or --no-guard to run unguarded (recorded in run.json)")

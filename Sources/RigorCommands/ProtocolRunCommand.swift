@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RigorAgent
 import RigorBasics
 import RigorGuard
 import RigorProtocol
@@ -34,6 +35,8 @@ struct ProtocolRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Inside rigor run's sandbox the outer Rigor process runs it (docs/broker.md).
+        if let status = BrokerForwarding.forwardIfBrokered(.protocolRun) { throw ExitCode(status) }
         if let slots, slots < 1 { throw fail(["--slots must be 1 or more, got \(slots)"], code: 2) }
         // Everything knowable before compute is spent is checked first; a plan with errors never runs.
         let report = ProtocolCheck.run(planPath: plan, displayPath: plan)
@@ -47,6 +50,7 @@ struct ProtocolRunCommand: AsyncParsableCommand {
         guard let checked = report.checked else { throw fail(["\(plan): the plan could not be checked; nothing was run"], code: 2) }
         let parsed = checked.plan
         let spec = checked.spec
+        if let why = BrokerForwarding.specMismatch(spec.path) { throw fail([why], code: 2) }
         let detected = SlotCount.detect()
         let gpuSlots = detected.gpus && (slots.map { $0 <= detected.slots } ?? true)
         var options = ProtocolOptions(slots: slots ?? detected.slots, gpuSlots: gpuSlots,

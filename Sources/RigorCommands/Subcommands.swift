@@ -13,6 +13,7 @@ extension RigorCommand {
         StatusCommand.self,
         PreflightCommand.self,
         InitCommand.self,
+        RunCommand.self,
         ExecIngestBenchCommand.self,
     ]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RigorGuard
 
 /// An unknown subcommand gets a `rigor:` line naming it and the nearest known one, exit 2,
 /// instead of the argument parser's generic usage error.
@@ -48,6 +49,8 @@ public enum UnknownCommand {
 extension RigorCommand {
     /// The entry point: unknown subcommands are answered here, the rest by the parser.
     public static func start() async {
+        // A brokered run's grant is taken out of the environment before anything can pass it on.
+        BrokerGrant.takeFromEnvironment()
         if let message = UnknownCommand.message(for: Array(CommandLine.arguments.dropFirst())) {
             Console.error(message)
             Foundation.exit(2)

@@ -12,13 +12,8 @@ enum Provenance {
     static let recordedNames: Set<String> = ["PATH", "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED", "PYTHONPATH", "VIRTUAL_ENV",
         "CONDA_DEFAULT_ENV", "CONDA_PREFIX", "LANG", "LC_ALL", "TZ", "CUBLAS_WORKSPACE_CONFIG", "HOME", "USER", "SHELL"]
     static let recordedPrefixes = ["CUDA_", "NCCL_", "TORCH_", "PYTHON", "OMP_", "MKL_", "OPENBLAS_", "RIGOR_", "HF_", "TF_", "JAX_", "XLA_"]
-    /// Words that mark a variable as secret: never recorded, whatever its prefix.
-    static let secretMarkers = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH"]
-
-    static func isSecret(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return secretMarkers.contains { upper.contains($0) }
-    }
+    /// Secret variables are never recorded, whatever their prefix.
+    static func isSecret(_ name: String) -> Bool { Secrets.isSecret(name) }
 
     /// The recorded subset of an environment, sorted by name.
     static func environmentSubset(_ env: [String: String]) -> JSONObject {
@@ -157,5 +152,14 @@ enum PythonInfo {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+    }
+}
+
+/// The code version of a working tree, as run records state it (for `rigor run`'s config.json).
+public enum CodeVersion {
+    /// `{commit, dirty, dirty_diff_sha256, untracked_files}` of the git repository holding `cwd`
+    /// (git runs only in a read-only probe sandbox of `wrapper`), or null outside a repository.
+    public static func git(cwd: String, wrapper: (any LaunchWrapper)?, untrustedRoots: [String]) -> JSONValue {
+        Provenance.git(cwd: cwd, probes: ProbeRunner(wrapper: wrapper, untrustedRoots: untrustedRoots))
     }
 }

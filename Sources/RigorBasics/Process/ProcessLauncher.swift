@@ -46,6 +46,7 @@ public struct LaunchError: Error, Sendable, CustomStringConvertible {
     public var command: String
     public var reason: String
     public var description: String { "cannot start \(command): \(reason)" }
+    public init(command: String, reason: String) { self.command = command; self.reason = reason }
 }
 
 /// The one way Rigor starts a process (posix_spawn). Every child is tracked until it is

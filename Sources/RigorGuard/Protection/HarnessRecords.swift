@@ -7,15 +7,16 @@ import Darwin
 #endif
 
 /// The records Rigor keeps in an experiment's results folder and only Rigor writes: run
-/// folders, the budget ledger, the protocol journal, the experiment lock, guard state. They
+/// folders, the budget ledger, the protocol journal, the experiment locks, guard state and
+/// `rigor run`'s records (`rigor/`). They
 /// are created before any sandboxed child runs (a path must exist to be mounted read-only),
 /// each created fresh or opened without following links, never through something a child
 /// could have planted there.
 public enum HarnessRecords {
     /// Folders, relative to the experiment's results folder.
-    public static let folders = ["runs", ".rigor"]
+    public static let folders = ["runs", ".rigor", "rigor"]
     /// Files, relative to the experiment's results folder.
-    public static let files = ["ledger.jsonl", "protocol-journal.jsonl", ".protocol.lock"]
+    public static let files = ["ledger.jsonl", "protocol-journal.jsonl", ".protocol.lock", ".run.lock"]
 
     /// Creates the records that are missing (empty files, folders) in `set.experimentResultsDir`,
     /// and the workspace's `.rigor/` configuration folder, so that a child cannot create a

@@ -17,6 +17,10 @@ public struct Sandbox: LaunchWrapper {
     public let set: ProtectedSet
     public let bwrapPath: String
     public let store: TrustedStore
+    /// A folder bound (writable) as the private home, instead of an empty one.
+    public var homeSource: String?
+    /// More paths under a temp folder to keep visible, read-only (the broker's socket folder).
+    public var visible: [String] = []
     /// The private home inside the sandbox.
     public static let privateHome = "/tmp/home"
     /// Device nodes of GPUs and other accelerators in `dev` (NVIDIA, DRM render nodes, AMD KFD),
@@ -60,7 +64,7 @@ public struct Sandbox: LaunchWrapper {
         // The private /dev has no accelerators: the GPUs' device nodes are bound in.
         for d in Self.acceleratorDevices() { args += ["--dev-bind", d, d] }
         for t in Self.privateTemp { args += ["--tmpfs", t] }
-        args += ["--dir", Self.privateHome]
+        if let homeSource { args += ["--bind", homeSource, Self.privateHome] } else { args += ["--dir", Self.privateHome] }
         // The user's git identity and settings stay available, read-only, in the private home.
         if realHomeWritable == nil, let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") {
             for (rel, isDir) in Self.sharedDotfiles {
@@ -107,6 +111,7 @@ public struct Sandbox: LaunchWrapper {
         if let program = argv.first, program.hasPrefix("/") { extra.append((program as NSString).deletingLastPathComponent) }
         // Files the command names by absolute path (a script in a temp folder) stay visible too.
         extra += argv.dropFirst().filter { $0.hasPrefix("/") }
+        extra += visible
         return [bwrapPath] + bwrapArguments(workingDirectory: PathResolution.resolve(workingDirectory, relativeTo: "/"), extraReadOnly: extra) + ["--"] + argv
     }
 

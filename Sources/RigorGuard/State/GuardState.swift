@@ -76,6 +76,14 @@ public struct GuardState: Sendable {
             guard let b = try dir.read(Self.manifestName, limit: 256 << 20) else { throw GuardError.manifestMissing(path: manifestPath) }
             bytes = b
         } catch let e as GuardError { throw e } catch { throw .guardStateTampered(path: manifestPath, reason: "\(error)") }
+        let body = try authenticatedBody(bytes)
+        do { return try JSONDecoder().decode(Manifest.self, from: Data(body)) } catch {
+            throw .guardStateTampered(path: manifestPath, reason: "authenticated but undecodable: \(error)")
+        }
+    }
+
+    /// The manifest body of a signed document, when its HMAC matches Rigor's key.
+    func authenticatedBody(_ bytes: [UInt8]) throws(GuardError) -> [UInt8] {
         guard let doc = try? JSONReader.parse(bytes: bytes), let mac = doc.value["hmac"]?.stringValue,
               let macBytes = Self.hexBytes(mac) else {
             throw .guardStateTampered(path: manifestPath, reason: "not a signed manifest")
@@ -88,9 +96,7 @@ public struct GuardState: Sendable {
         guard HMACSHA256.equal(HMACSHA256.mac(key: try store.key(), message: body), macBytes) else {
             throw .guardStateTampered(path: manifestPath, reason: "the manifest's HMAC does not match (changed or substituted)")
         }
-        do { return try JSONDecoder().decode(Manifest.self, from: Data(body)) } catch {
-            throw .guardStateTampered(path: manifestPath, reason: "authenticated but undecodable: \(error)")
-        }
+        return body
     }
 
     /// Compares the workspace copy with the trusted manifest; a difference is a tamper event,
@@ -99,6 +105,12 @@ public struct GuardState: Sendable {
         guard let trusted = try? signedBytes(manifest) else { return nil }
         let copy = (try? DirectoryHandle.open(set.stateDir).read(Self.manifestName, limit: 256 << 20)) ?? nil
         guard copy != trusted else { return nil }
+        // A copy signed with Rigor's key was written by Rigor: by the session of a run that
+        // `rigor run`'s broker started during this one. It is put back without an event.
+        if let copy, (try? authenticatedBody(copy)) != nil {
+            if restore { try? writeWorkspaceCopy(trusted) }
+            return nil
+        }
         let rel = PathResolution.relative(Manifest.path(for: set), to: set.workspace.root)
         var e = TamperEvent(path: rel, change: copy == nil ? .deleted : .modified,
                             detail: "the workspace copy of the guard manifest differs from Rigor's trusted copy", restored: false, restoreDetail: "")

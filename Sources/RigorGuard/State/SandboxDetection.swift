@@ -11,7 +11,8 @@ import Darwin
 /// Both signs are things a sandboxed child cannot forge: the trusted store is an empty
 /// read-only mount inside every sandbox, and a process cannot change its ancestry to leave a
 /// session's tree (Rigor is a child subreaper, so even a double-forked orphan stays below it).
-/// Environment variables are never consulted.
+/// Environment variables are never consulted, except a broker grant, which counts only when
+/// it matches the token its session wrote to the trusted store (`BrokerGrant`).
 public enum SandboxDetection {
     /// Why this process counts as inside, or nil when it runs outside.
     public static func insideReason(store: TrustedStore = .current()) -> String? {
@@ -28,7 +29,8 @@ public enum SandboxDetection {
         var pid = ProcessInfoReader.parent(of: me) ?? getppid()
         var seen = 0
         while pid > 1 && seen < 256 {
-            if SessionMarkers.isLive(pid: pid, store: store) {
+            // A run that `rigor run`'s broker started holds that session's grant (BrokerGrant).
+            if SessionMarkers.isLive(pid: pid, store: store) && !BrokerGrant.isGranted(by: pid, store: store) {
                 return "an ancestor process (pid \(pid)) holds a Rigor guard session"
             }
             guard let parent = ProcessInfoReader.parent(of: pid) else { break }

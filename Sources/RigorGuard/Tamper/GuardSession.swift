@@ -25,15 +25,27 @@ public struct GuardSession: Sendable {
 
     /// The launch wrapper for the phase's commands: the bubblewrap sandbox, or in fallback mode
     /// a PID namespace of its own (`unshare`) when one can be made, so no process outlives its run.
-    public var wrapper: (any LaunchWrapper)? {
-        if probe.mode == .bubblewrap, let bwrap = probe.bwrapPath { return Sandbox(set: set, bwrapPath: bwrap, store: state.store) }
+    public var wrapper: (any LaunchWrapper)? { wrapper() }
+
+    /// The launch wrapper with a prepared home folder bound as the sandbox's private home and
+    /// more paths under a temp folder kept visible (read-only) inside.
+    public func wrapper(home: String? = nil, visible: [String] = []) -> (any LaunchWrapper)? {
+        if probe.mode == .bubblewrap, let bwrap = probe.bwrapPath {
+            var sandbox = Sandbox(set: set, bwrapPath: bwrap, store: state.store)
+            sandbox.homeSource = home
+            sandbox.visible = visible
+            return sandbox
+        }
         return PIDNamespaceWrapper.current()
     }
 
     /// Takes the manifest and snapshot, and in fallback mode chmods the protected files 0444 —
     /// printing the loud warning on stderr. Refused inside a sandbox or a guarded run.
+    /// `witnessRecords: false` (fallback mode only) leaves the records to the sessions of the runs
+    /// that write them: `rigor run`'s agent phase, during which brokered runs (processes of their
+    /// own) write the records under guard sessions of their own.
     public static func begin(set: ProtectedSet, probe: GuardProbe = .current(), phase: String,
-                             store: TrustedStore = .current()) throws(GuardError) -> GuardSession {
+                             store: TrustedStore = .current(), witnessRecords: Bool = true) throws(GuardError) -> GuardSession {
         try SandboxDetection.requireOutside("starting a guard session", store: store)
         try HarnessRecords.prepare(set)
         let state = try GuardState(set: set, store: store)
@@ -58,9 +70,11 @@ public struct GuardSession: Sendable {
         var modes: [String: UInt32] = [:]
         var records: RecordGuard?
         if let warning = probe.warning {
-            let witness = RecordGuard(set: set)
-            RecordWitnesses.install(witness)
-            records = witness
+            if witnessRecords {
+                let witness = RecordGuard(set: set)
+                RecordWitnesses.install(witness)
+                records = witness
+            }
             FileHandle.standardError.write(Data((warning + "\n").utf8))
             for e in manifest.entries where e.kind == .file || e.kind == .directory {
                 let abs = manifest.absolute(e)

@@ -14,10 +14,14 @@ public final class ExperimentLock: Sendable {
     private let fd: Int32
 
     /// Takes the lock or throws `.locked` with the holder's pid.
-    public init(resultsDir: String) throws(ProtocolError) {
-        path = resultsDir + "/" + ExperimentLock.fileName
+    /// `rigor run`'s lock, held for the whole RUN phase (the protocol engine's stays free for
+    /// the runs its broker starts).
+    public static let runFileName = ".run.lock"
+
+    public init(resultsDir: String, fileName: String = ExperimentLock.fileName) throws(ProtocolError) {
+        path = resultsDir + "/" + fileName
         let descriptor: Int32
-        do { descriptor = try DirectoryHandle.open(resultsDir).openRegular(ExperimentLock.fileName, flags: O_RDWR | O_CREAT) } catch {
+        do { descriptor = try DirectoryHandle.open(resultsDir).openRegular(fileName, flags: O_RDWR | O_CREAT) } catch {
             throw .io(path: path, reason: error.description)
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

@@ -4,10 +4,10 @@ import RigorSpec
 
 /// The frozen copy of the spec, `results/<exp>/spec.md`: written read-only when an experiment
 /// begins, and compared by SHA-256 every time it resumes. A spec that changed stops the engine.
-enum SpecFreeze {
-    static let fileName = "spec.md"
+public enum SpecFreeze {
+    public static let fileName = "spec.md"
 
-    static func ensure(spec: ExperimentSpec, resultsDir: String) throws(ProtocolError) {
+    public static func ensure(spec: ExperimentSpec, resultsDir: String) throws(ProtocolError) {
         let frozen = resultsDir + "/" + fileName
         if FileManager.default.fileExists(atPath: frozen) {
             let old: String

@@ -1,0 +1,382 @@
+import Foundation
+import RigorBasics
+import RigorCloud
+import RigorGuard
+import RigorProtocol
+import RigorReport
+import RigorSpec
+import RigorSupervisor
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `rigor run SPEC`: the RUN phase end to end (docs/run.md). Checks the spec, locks the
+/// experiment, freezes the spec, writes the prompt, guards the protected set, starts the broker
+/// and the agent inside the sandbox, stops it at the time budget, and then, whatever happened,
+/// verifies: the guard manifest, metrics.json (written by Rigor when the agent left none),
+/// config.json's provenance, the trace of every number; the records go to `results/<exp>/rigor/`.
+public struct AgentRun: Sendable {
+    public let options: RunOptions
+    let console: RunProgress
+
+    public init(options: RunOptions) {
+        self.options = options
+        console = RunProgress(mode: RunProgress.mode(json: options.json))
+    }
+
+    /// A failure before the agent started: one line on stderr and the exit status.
+    struct Refusal: Error {
+        var lines: [String]
+        var status: Int32
+        init(_ lines: [String], _ status: Int32 = RunExitStatus.badInput) { self.lines = lines; self.status = status }
+    }
+
+    public func execute() async -> Int32 {
+        do { return try await perform() } catch let refusal as Refusal {
+            for line in refusal.lines { FileHandle.standardError.write(Data(("rigor: " + line + "\n").utf8)) }
+            return refusal.status
+        } catch {
+            FileHandle.standardError.write(Data("rigor: \(error)\n".utf8))
+            return RunExitStatus.violation
+        }
+    }
+
+    /// The agent to use: the flag, else rigor.yaml, else `claude` when it is on PATH.
+    static func chooseAgent(flag: String?, configured: String?, environment: [String: String]) throws -> (name: String, executable: String?) {
+        let name: String
+        if let chosen = flag ?? configured { name = chosen } else if let claude = ExecutableSearch.resolve("claude", path: environment["PATH"], cwd: "/") {
+            return ("claude", claude)
+        } else {
+            throw Refusal(["no agent configured and no `claude` on PATH: install Claude Code (README, \"Configure Claude Code\") and pass --agent claude, or run a plan with no agent: --agent none --plan PLAN (or set agent: in rigor.yaml)"])
+        }
+        switch name {
+        case "none": return ("none", nil)
+        case "claude":
+            guard let claude = ExecutableSearch.resolve("claude", path: environment["PATH"], cwd: "/") else {
+                throw Refusal(["--agent claude: no `claude` executable on PATH; install Claude Code (npm install -g @anthropic-ai/claude-code, or pip install claude-agent-sdk, which bundles it) and put it on PATH"])
+            }
+            return ("claude", claude)
+        default:
+            throw Refusal(["--agent \(name): expected claude or none"])
+        }
+    }
+
+    func perform() async throws -> Int32 {
+        let env = ProcessInfo.processInfo.environment
+        // 1. The spec: refused with its diagnostics when it has errors.
+        let spec: ExperimentSpec
+        do { spec = try SpecParser.parse(path: options.specPath) } catch { throw Refusal(["\(error)"]) }
+        let errors = spec.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw Refusal(errors.map(\.description) + ["\(options.specPath): the spec has errors; nothing was run"]) }
+        let set: ProtectedSet
+        do { set = try ProtectedSet.make(specPath: spec.path) } catch { throw Refusal(["\(error)"]) }
+        let root = set.workspace.root
+        let config: WorkspaceConfig?
+        do { config = try WorkspaceConfig.load(root: root) } catch { throw Refusal([error.description]) }
+        let agent = try Self.chooseAgent(flag: options.agent, configured: config?.agent, environment: env)
+        var planPath: String?
+        if let plan = options.planPath { planPath = Workspace.absolute(plan) }
+        if agent.name == "none" && planPath == nil { throw Refusal(["--agent none runs a plan with no agent: pass --plan PLAN (docs/plan.md)"]) }
+        let model = options.model ?? config?.model
+        guard let timeBudget = TimeBudget.resolve(spec: spec, flag: options.timeBudgetSeconds, configured: config?.timeBudgetSeconds) else {
+            throw Refusal(["\(spec.path): no time budget: the spec states no max wall-clock and no estimated_wall_hours; pass --time-budget (e.g. 2h) or set time_budget in rigor.yaml"])
+        }
+        let preference: (CloudPreference, source: String)
+        do { preference = try CloudPreference.resolve(flag: options.cloudPreference, workspaceRoot: root) } catch { throw Refusal(["\(error)"]) }
+
+        // 2. The results folder, the lock, an earlier attempt.
+        let resultsDir = set.experimentResultsDir
+        do { _ = try DirectoryHandle.openCreating(resultsDir) } catch { throw Refusal(["\(error)"]) }
+        let lock: ExperimentLock
+        do { lock = try ExperimentLock(resultsDir: resultsDir, fileName: ExperimentLock.runFileName) } catch {
+            if case .locked(_, let holder) = error {
+                throw Refusal(["\(resultsDir): another rigor run (pid \(holder.map(String.init) ?? "unknown")) holds this experiment; wait for it to end"], RunExitStatus.locked)
+            }
+            throw Refusal(["\(error)"])
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let records = RunRecordsFolder(resultsDir: resultsDir)
+        let metricsPath = resultsDir + "/metrics.json"
+        let last = records.lastOutcome()
+        if let last, last != "interrupted" {
+            throw Refusal(["\(resultsDir): this experiment already ran (outcome \(last), \(records.file("summary.json"))); it is not run again. Its records stay as they are"])
+        }
+        let interruptedEarlier = last == "interrupted" || (records.hasRecords && last == nil)
+        if interruptedEarlier && !options.resume {
+            throw Refusal(["\(resultsDir): an earlier rigor run of this experiment was interrupted; pass --resume to continue it (its records are kept under rigor/attempt-N)"])
+        }
+        if !interruptedEarlier && !records.hasRecords && FileManager.default.fileExists(atPath: metricsPath) && !options.resume {
+            throw Refusal(["\(metricsPath) already exists: this experiment already ran; it is not run again (pass --resume to continue it with an agent)"])
+        }
+        do { try SpecFreeze.ensure(spec: spec, resultsDir: resultsDir) } catch { throw Refusal([error.description]) }
+        do { try records.create(); if options.resume { try records.archiveEarlierAttempt() } } catch {
+            throw Refusal(["\(records.path): cannot prepare the records: \(error)"])
+        }
+
+        // 3. The prompt, with the context: budget left, time budget, the compute advisory.
+        let advice = ComputeAdvisory.decide(spec, capacity: MachineCapacity.measure(), preference: preference.0)
+        let ledger = try? BudgetLedger(experimentDir: resultsDir).read(reconciling: true)
+        let prompt = RunPrompt.render(RunPrompt.Context(
+            specPath: spec.path, resultsDir: resultsDir, workspaceRoot: root,
+            budgetLeft: Self.budgetLines(ledger: ledger, budget: spec.resourceBudget), timeBudget: timeBudget, advisory: advice.section))
+        let redactor = Redactor.current()
+        do { try records.write(prompt, to: "prompt.md") } catch { throw Refusal(["\(records.file("prompt.md")): \(error)"]) }
+        let transcript: TranscriptWriter
+        do { transcript = try TranscriptWriter(path: records.file("transcript.jsonl"), redactor: redactor) } catch { throw Refusal(["\(error)"]) }
+        defer { transcript.close() }
+        let console = self.console
+        let log: @Sendable (TranscriptEntry) -> Void = { entry in transcript.append(entry); console.record(entry) }
+
+        // 4. The guard, the broker, the agent.
+        StrayProcesses.becomeSubreaper()
+        let probe = GuardProbe.current()
+        let session: GuardSession
+        do { session = try GuardSession.begin(set: set, probe: probe, phase: "agent", witnessRecords: false) } catch { throw Refusal(["\(error)"]) }
+        let grant: String?
+        do { grant = try BrokerGrant.issue() } catch { _ = try? session.end(); throw Refusal(["\(error)"]) }
+        let runEnvironment = Secrets.scrubbed(env).filter { !$0.key.hasPrefix("RIGOR_BROKER") && $0.key != RunBroker.socketVariable }
+        let broker: RunBroker
+        do {
+            broker = try RunBroker(.init(rigorExecutable: options.rigorExecutable, workspaceRoot: root, specPath: spec.path,
+                                         environment: runEnvironment, grant: grant)) { event in
+                switch event {
+                case .started(let id, let request):
+                    log(.brokeredRun(id: id, command: (["rigor"] + request.command.words + request.arguments).joined(separator: " "), status: nil))
+                case .finished(let id, let status): log(.brokeredRun(id: id, command: "", status: status))
+                case .refused(let why): log(.note("broker refused a request: \(why)"))
+                }
+            }
+        } catch {
+            _ = try? session.end(); BrokerGrant.withdraw()
+            throw Refusal(["\(error)"])
+        }
+        broker.start()
+        console.say("\(spec.experimentID): agent \(agent.name)\(model.map { " (model \($0))" } ?? ""), time budget \(DurationText.format(seconds: timeBudget.seconds)) (\(timeBudget.source)), guard \(probe.mode.rawValue)")
+
+        let started = Monotonic.seconds()
+        let startedAt = ISOTimestamp.now()
+        var parser = ClaudeStreamParser()
+        var agentVersion: String?
+        var stdoutBytes: [UInt8] = []
+        var stderrBytes: [UInt8] = []
+        var launchFailure: String?
+        var ending: AgentProcess.Ending = .exited(status: 0)
+        var homeNote: String?
+        let argv: [String]
+        var agentEnvironment: [String: String]
+        var agentCwd = root
+        switch agent.name {
+        case "claude":
+            let exe = agent.executable ?? "claude"
+            agentVersion = ClaudeCodeRuntime.version(executable: exe)
+            let runtime = ClaudeCodeRuntime(executable: exe, model: model, prompt: prompt, specPath: spec.path, rigorExecutable: options.rigorExecutable)
+            agentEnvironment = runtime.environment(base: env, brokerSocket: broker.socketPath)
+            do {
+                let prepared = try ClaudeCodeRuntime.prepareHome(environment: env)
+                homeNote = prepared.note
+                let wrapper = session.wrapper(home: prepared.home, visible: [broker.folder])
+                argv = try wrapper?.wrap(runtime.arguments, workingDirectory: root) ?? runtime.arguments
+            } catch { launchFailure = "cannot prepare the agent's sandbox: \(error)"; argv = [] }
+        default:
+            // No agent: the plan runs through the protocol engine as a brokered run would.
+            agentVersion = "rigor " + options.rigorVersion
+            argv = [options.rigorExecutable, "protocol", "run", planPath ?? ""]
+            agentEnvironment = runEnvironment
+            agentEnvironment[RunBroker.specVariable] = spec.path
+            if let grant { agentEnvironment[BrokerGrant.variable] = grant }
+            agentCwd = FileManager.default.currentDirectoryPath
+        }
+        if let homeNote { log(.note(homeNote)) }
+        log(.session(runtime: agent.name, model: model, sessionID: nil, tools: agent.name == "claude" ? ClaudeCodeRuntime.allowedTools.split(separator: ",").map(String.init) : []))
+        if launchFailure == nil {
+            do {
+                let process = try AgentProcess(argv: argv, environment: agentEnvironment, workingDirectory: agentCwd)
+                let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> any DispatchSourceSignal in
+                    signal(sig, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                    source.setEventHandler { process.interrupt() }
+                    source.resume()
+                    return source
+                }
+                let isClaude = agent.name == "claude"
+                let echo = !options.json
+                let deadline = started + timeBudget.seconds
+                let grace = options.killGraceSeconds
+                ending = await withCheckedContinuation { (done: CheckedContinuation<AgentProcess.Ending, Never>) in
+                    Thread.detachNewThread {
+                        var outBytes: [UInt8] = []
+                        var errBytes: [UInt8] = []
+                        var localParser = ClaudeStreamParser()
+                        let result = process.run(deadline: deadline, budgetSeconds: timeBudget.seconds, grace: grace, line: { line in
+                            outBytes += line + [10]
+                            if isClaude { for e in localParser.entries(forLine: line) { log(e) } }
+                            else if echo { FileHandle.standardOutput.write(Data(line + [10])) }
+                        }, errorBytes: { chunk in
+                            errBytes += chunk
+                            if !isClaude { FileHandle.standardError.write(Data(chunk)) }
+                        })
+                        AgentOutput.shared.set(stdout: outBytes, stderr: errBytes, parser: localParser)
+                        done.resume(returning: result)
+                    }
+                }
+                signals.forEach { $0.cancel() }
+                let captured = AgentOutput.shared.take()
+                stdoutBytes = captured.stdout
+                stderrBytes = captured.stderr
+                parser = captured.parser
+            } catch { launchFailure = "\(error)" }
+        }
+        console.finishLine()
+
+        // 5. Afterwards, whatever happened: the broker stops (runs still going are interrupted),
+        // strays are swept, the guard verifies and restores.
+        let stoppedRuns = broker.stop(grace: options.killGraceSeconds + 5)
+        let strays = StrayProcesses.sweep()
+        var guardNotes: [String] = []
+        var tamperEvents = 0
+        do {
+            let events = try session.end()
+            tamperEvents = events.count
+            guardNotes = TamperCheck.notes(for: events)
+        } catch { guardNotes = ["the protected files could not be verified: \(error)"]; tamperEvents = 1 }
+        BrokerGrant.withdraw()
+        let elapsed = Monotonic.seconds() - started
+        try? records.write(String(decoding: redactor.redact(stdoutBytes), as: UTF8.self), to: agent.name == "claude" ? "agent-stdout.jsonl" : "agent-stdout.log")
+        try? records.write(String(decoding: redactor.redact(stderrBytes), as: UTF8.self), to: "agent-stderr.log")
+
+        let stopReason: String?
+        var agentStatus: Int32?
+        switch ending {
+        case .timeBudget(let s):
+            stopReason = "wall-clock time budget of \(NumberText.short(s)) s reached (\(timeBudget.source)); the agent and its runs were stopped"
+        case .interrupted: stopReason = "interrupted (Ctrl-C) after \(DurationText.format(seconds: elapsed)); the agent and its runs were stopped"
+        case .exited(let status): stopReason = nil; agentStatus = status
+        }
+        if let launchFailure { log(.note("the agent could not be started: \(launchFailure)")) }
+        if let stopReason { log(.note(stopReason)) }
+        if let s = agentStatus, launchFailure == nil { log(.note("the agent exited with status \(s)")) }
+        if stoppedRuns > 0 { log(.note("\(stoppedRuns) brokered run(s) were still going and were stopped")) }
+        if strays > 0 { log(.note("\(strays) process(es) left behind were killed")) }
+        for n in guardNotes { log(.note("guard: " + n)) }
+
+        // 6. Verification.
+        let verification = RunVerification(spec: spec, resultsDir: resultsDir, records: records)
+        let fallbackReason: String? = {
+            if let stopReason { return stopReason }
+            if let launchFailure { return "the agent could not be started: \(launchFailure)" }
+            return nil
+        }()
+        let check = verification.verify(agentLabel: agent.name == "none" ? "rigor protocol run" : "agent",
+                                        agentStatus: agentStatus, stopReason: fallbackReason, guardNotes: guardNotes)
+        var provenance = JSONObject()
+        provenance["spec"] = .string(spec.path)
+        provenance["spec_sha256"] = .string(spec.sha256)
+        provenance["agent"] = .string(agent.name)
+        provenance["agent_version"] = agentVersion.map { .string($0) } ?? .null
+        provenance["model"] = model.map { .string($0) } ?? .null
+        provenance["prompt_sha256"] = .string(SHA256.hex(Data(prompt.utf8)))
+        provenance["rigor_version"] = .string(options.rigorVersion)
+        provenance["guard_mode"] = .string(probe.mode.rawValue)
+        provenance["time_budget_seconds"] = .number(timeBudget.seconds)
+        provenance["started_at"] = .string(startedAt)
+        provenance["git"] = CodeVersion.git(cwd: root, wrapper: session.wrapper, untrustedRoots: [root, resultsDir])
+        var configNote = ""
+        do { configNote = try ConfigCompletion.complete(resultsDir: resultsDir, records: records, provenance: provenance, writer: agent.name == "none" ? "rigor protocol run" : "agent") } catch {
+            configNote = "config.json could not be completed: \(error)"
+        }
+        let trace = verification.trace()
+        let usage = parser.totalUsage
+
+        // 7. The outcome and the exit status.
+        var outcome = "complete"
+        var status = RunExitStatus.valid
+        if case .interrupted = ending { outcome = "interrupted"; status = RunExitStatus.interrupted }
+        else if tamperEvents > 0 { outcome = "tampering"; status = RunExitStatus.tampered }
+        else if agent.name == "none", let s = agentStatus, [2, 4].contains(s), check.wroteFallback { outcome = "refused"; status = s }
+        else if check.aborted && !(check.wroteFallback && stopReason == nil) { outcome = "aborted"; status = RunExitStatus.aborted }
+        else if !check.valid || check.wroteFallback { outcome = "invalid"; status = RunExitStatus.violation }
+        else if options.requireTrace && !(trace?.untraced.isEmpty ?? false) { outcome = "untraced"; status = RunExitStatus.violation }
+
+        var summary = JSONObject()
+        summary["experiment"] = .string(spec.experimentID)
+        summary["outcome"] = .string(outcome)
+        summary["exit_status"] = .number(Double(status))
+        summary["agent"] = .string(agent.name)
+        summary["agent_version"] = agentVersion.map { .string($0) } ?? .null
+        summary["model"] = model.map { .string($0) } ?? .null
+        summary["agent_exit_status"] = agentStatus.map { .number(Double($0)) } ?? .null
+        summary["stop_reason"] = stopReason.map { .string($0) } ?? .null
+        summary["started_at"] = .string(startedAt)
+        summary["time_used_seconds"] = .number((elapsed * 1000).rounded() / 1000)
+        summary["time_budget_seconds"] = .number(timeBudget.seconds)
+        summary["time_budget_source"] = .string(timeBudget.source)
+        summary["tokens"] = usage.json
+        summary["agent_turns"] = .number(Double(parser.turns))
+        summary["tool_calls"] = .number(Double(parser.toolCalls))
+        summary["blocked_calls"] = .number(Double(parser.blockedCalls))
+        summary["runs_launched"] = .number(Double(verification.runCount()))
+        summary["metrics_written_by"] = .string(check.wroteFallback ? "rigor" : (agent.name == "none" ? "rigor protocol run" : "agent"))
+        summary["metrics_valid"] = .bool(check.valid)
+        summary["metrics_violations"] = .number(Double(check.errors.count))
+        summary["trace"] = trace.map { .string($0.coverage) } ?? .null
+        summary["guard_changes"] = .array(guardNotes.map { .string($0) })
+        summary["config"] = .string(configNote)
+        try? records.write(json: .object(summary), to: "summary.json")
+        try? records.write(json: .object(JSONObject([("guard_mode", .string(probe.mode.rawValue)), ("detail", .string(probe.detail)),
+                                                     ("changes", .array(guardNotes.map { .string($0) }))])), to: "guard.json")
+
+        // 8. What happened, as facts.
+        if options.json {
+            console.emit(.object(JSONObject([("type", .string("summary")), ("summary", .object(summary))])))
+        }
+        let lines = Self.report(check: check, trace: trace, guardNotes: guardNotes, outcome: outcome, status: status, records: records, stopReason: stopReason)
+        for line in lines { FileHandle.standardError.write(Data(("rigor: " + line + "\n").utf8)) }
+        return status
+    }
+
+    static func report(check: RunVerification.Result, trace: TraceReport?, guardNotes: [String], outcome: String, status: Int32,
+                       records: RunRecordsFolder, stopReason: String?) -> [String] {
+        var lines: [String] = []
+        if let stopReason { lines.append(stopReason) }
+        for n in guardNotes { lines.append("TAMPER: " + n) }
+        if check.wroteFallback { lines.append("metrics.json written by Rigor: \(check.fallbackReason ?? "")") }
+        for e in check.errors.prefix(20) { lines.append("metrics.json: " + e) }
+        if check.errors.count > 20 { lines.append("metrics.json: … \(check.errors.count - 20) more in \(records.file("validation.json"))") }
+        if let trace { lines.append("trace: " + trace.coverage) }
+        lines.append("\(outcome) (exit \(status)); records in \(records.path)")
+        return lines
+    }
+
+    /// Budget lines for the prompt's context, as `rigor budget` states them.
+    static func budgetLines(ledger: LedgerSummary?, budget: ResourceBudget?) -> [String] {
+        let standing = BudgetStanding(summary: ledger ?? LedgerSummary(), budget: budget)
+        var lines: [String] = []
+        let u = standing.summary
+        if let max = standing.maxRuns { lines.append("training runs: \(u.runsCounted) counted of at most \(NumberText.short(max))") }
+        else { lines.append("training runs: \(u.runsCounted) counted; the spec states no limit") }
+        if let max = standing.maxWallSeconds { lines.append("run wall clock: \(DurationText.format(seconds: u.wallSeconds)) used of \(DurationText.format(seconds: max))") }
+        if let max = standing.maxGPUHours { lines.append("GPU hours: \(NumberText.short(u.gpuHours)) used of \(NumberText.short(max))") }
+        return lines
+    }
+}
+
+/// Hands the agent's captured output from the reading thread to the run.
+final class AgentOutput: @unchecked Sendable {
+    static let shared = AgentOutput()
+    private let lock = NSLock()
+    private var stdout: [UInt8] = []
+    private var stderr: [UInt8] = []
+    private var parser = ClaudeStreamParser()
+
+    func set(stdout: [UInt8], stderr: [UInt8], parser: ClaudeStreamParser) {
+        lock.lock(); defer { lock.unlock() }
+        self.stdout = stdout; self.stderr = stderr; self.parser = parser
+    }
+
+    func take() -> (stdout: [UInt8], stderr: [UInt8], parser: ClaudeStreamParser) {
+        lock.lock(); defer { lock.unlock() }
+        return (stdout, stderr, parser)
+    }
+}

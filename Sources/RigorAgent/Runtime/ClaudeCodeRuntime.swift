@@ -1,0 +1,86 @@
+import Foundation
+import RigorBasics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How `rigor run --agent claude` starts the Claude Code CLI: headless (`-p`), stream-json
+/// output, Rigor's RUN prompt appended to its system prompt, the research tools allowed,
+/// Rigor's PreToolUse hook given in `--settings`, and the model when one is chosen. It runs
+/// inside the guard sandbox with a private home prepared here (docs/run.md: what it sees).
+public struct ClaudeCodeRuntime: Sendable {
+    public static let allowedTools = "Read,Write,Edit,Bash,Glob,Grep"
+    /// The user turn that starts the session (the instructions are in the system prompt).
+    public static let task = "Carry out the RUN phase of the experiment described in the system prompt, following every obligation there. Begin by reading the spec."
+
+    public var executable: String
+    public var model: String?
+    public var prompt: String
+    public var specPath: String
+    public var rigorExecutable: String
+
+    public init(executable: String, model: String?, prompt: String, specPath: String, rigorExecutable: String) {
+        self.executable = executable; self.model = model; self.prompt = prompt
+        self.specPath = specPath; self.rigorExecutable = rigorExecutable
+    }
+
+    /// The hook settings passed with `--settings` (the workspace's own settings still apply).
+    public var settingsJSON: String {
+        let hook = JSONObject([("type", .string("command")), ("command", .string(Self.shellQuote(rigorExecutable) + " hook pre-tool-use"))])
+        let matcher = JSONObject([("matcher", .string("*")), ("hooks", .array([.object(hook)]))])
+        return JSONValue.object(JSONObject([("hooks", .object(JSONObject([("PreToolUse", .array([.object(matcher)]))])))])).serialized(pretty: false)
+    }
+
+    public var arguments: [String] {
+        var argv = [executable, "-p", Self.task, "--output-format", "stream-json", "--verbose",
+                    "--append-system-prompt", prompt, "--allowed-tools", Self.allowedTools, "--settings", settingsJSON]
+        if let model { argv += ["--model", model] }
+        return argv
+    }
+
+    /// The agent's environment: Rigor's own, without Rigor's internal variables, with the broker's
+    /// socket, the spec for the hook, `rigor` first on PATH, and Claude Code's updater and
+    /// non-essential traffic turned off.
+    public func environment(base: [String: String], brokerSocket: String) -> [String: String] {
+        var env = base.filter { !$0.key.hasPrefix("RIGOR_") }
+        env[RunBroker.socketVariable] = brokerSocket
+        env["RIGOR_GUARD_SPEC"] = specPath
+        let rigorDir = (rigorExecutable as NSString).deletingLastPathComponent
+        env["PATH"] = rigorDir + ":" + (base["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        env["DISABLE_AUTOUPDATER"] = "1"
+        env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
+        env["DISABLE_TELEMETRY"] = "1"
+        return env
+    }
+
+    /// Prepares the sandbox's private home: an empty folder with `.claude/`, and, when no API
+    /// key or token is in the environment, a copy of the logged-in user's credentials
+    /// (`~/.claude/.credentials.json`, mode 0600). Nothing else of the real home is copied.
+    public static func prepareHome(environment: [String: String]) throws -> (home: String, note: String?) {
+        var template = Array("/tmp/rigor-agent-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw RigorFileError.unwritable(path: "/tmp/rigor-agent-XXXXXX", reason: String(cString: strerror(errno))) }
+        let home = String(cString: made) + "/home"
+        try FileManager.default.createDirectory(atPath: home + "/.claude", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let hasKey = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"].contains { !(environment[$0] ?? "").isEmpty }
+        if hasKey { return (home, nil) }
+        guard let real = environment["HOME"], real.hasPrefix("/") else { return (home, "no API key in the environment and no HOME to find Claude Code's login in") }
+        let credentials = real + "/.claude/.credentials.json"
+        guard let bytes = try? TextFile.readBytes(credentials, limit: 1 << 20) else {
+            return (home, "no API key in the environment (ANTHROPIC_API_KEY) and no Claude Code login at \(credentials)")
+        }
+        try AtomicFile.write(bytes, to: home + "/.claude/.credentials.json", mode: 0o600)
+        return (home, "no API key in the environment: Claude Code uses the login copied from \(credentials)")
+    }
+
+    /// `claude --version`, first line (nil when it cannot be run).
+    public static func version(executable: String) -> String? {
+        CapturedCommand.text([executable, "--version"], environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)?
+            .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
+
+    static func shellQuote(_ s: String) -> String {
+        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
