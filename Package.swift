@@ -52,7 +52,7 @@ let package = Package(
             exclude: ["Scripts"]),
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),
-        .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"]),
+        .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"], exclude: ["Support"]),
         .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorTestSupport"]),
         .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),

@@ -164,6 +164,9 @@ public struct AgentRun: Sendable {
         var launchFailure: String?
         var ending: AgentProcess.Ending = .exited(status: 0)
         var homeNote: String?
+        var preparedHome: String?
+        // The prepared home (with a copied login) goes when the phase ends.
+        defer { if let preparedHome { try? FileManager.default.removeItem(atPath: (preparedHome as NSString).deletingLastPathComponent) } }
         let argv: [String]
         var agentEnvironment: [String: String]
         var agentCwd = root
@@ -176,6 +179,7 @@ public struct AgentRun: Sendable {
             do {
                 let prepared = try ClaudeCodeRuntime.prepareHome(environment: env)
                 homeNote = prepared.note
+                preparedHome = prepared.home
                 let wrapper = session.wrapper(home: prepared.home, visible: [broker.folder])
                 argv = try wrapper?.wrap(runtime.arguments, workingDirectory: root) ?? runtime.arguments
             } catch { launchFailure = "cannot prepare the agent's sandbox: \(error)"; argv = [] }
@@ -191,25 +195,25 @@ public struct AgentRun: Sendable {
         if let homeNote { log(.note(homeNote)) }
         log(.session(runtime: agent.name, model: model, sessionID: nil, tools: agent.name == "claude" ? ClaudeCodeRuntime.allowedTools.split(separator: ",").map(String.init) : []))
         if launchFailure == nil {
-            do {
-                let process = try AgentProcess(argv: argv, environment: agentEnvironment, workingDirectory: agentCwd)
-                let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> any DispatchSourceSignal in
-                    signal(sig, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                    source.setEventHandler { process.interrupt() }
-                    source.resume()
-                    return source
-                }
-                let isClaude = agent.name == "claude"
-                let echo = !options.json
-                let deadline = started + timeBudget.seconds
-                let grace = options.killGraceSeconds
-                ending = await withCheckedContinuation { (done: CheckedContinuation<AgentProcess.Ending, Never>) in
-                    Thread.detachNewThread {
-                        var outBytes: [UInt8] = []
-                        var errBytes: [UInt8] = []
-                        var localParser = ClaudeStreamParser()
-                        let result = process.run(deadline: deadline, budgetSeconds: timeBudget.seconds, grace: grace, line: { line in
+            let process = AgentProcess(argv: argv, environment: agentEnvironment, workingDirectory: agentCwd)
+            let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> any DispatchSourceSignal in
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { process.interrupt() }
+                source.resume()
+                return source
+            }
+            let isClaude = agent.name == "claude"
+            let echo = !options.json
+            let deadline = started + timeBudget.seconds
+            let grace = options.killGraceSeconds
+            let result = await withCheckedContinuation { (done: CheckedContinuation<Result<AgentProcess.Ending, LaunchError>, Never>) in
+                Thread.detachNewThread {
+                    var outBytes: [UInt8] = []
+                    var errBytes: [UInt8] = []
+                    var localParser = ClaudeStreamParser()
+                    let result = Result { () throws(LaunchError) -> AgentProcess.Ending in
+                        try process.run(deadline: deadline, budgetSeconds: timeBudget.seconds, grace: grace, line: { line in
                             outBytes += line + [10]
                             if isClaude { for e in localParser.entries(forLine: line) { log(e) } }
                             else if echo { FileHandle.standardOutput.write(Data(line + [10])) }
@@ -217,16 +221,20 @@ public struct AgentRun: Sendable {
                             errBytes += chunk
                             if !isClaude { FileHandle.standardError.write(Data(chunk)) }
                         })
-                        AgentOutput.shared.set(stdout: outBytes, stderr: errBytes, parser: localParser)
-                        done.resume(returning: result)
                     }
+                    AgentOutput.shared.set(stdout: outBytes, stderr: errBytes, parser: localParser)
+                    done.resume(returning: result)
                 }
-                signals.forEach { $0.cancel() }
-                let captured = AgentOutput.shared.take()
-                stdoutBytes = captured.stdout
-                stderrBytes = captured.stderr
-                parser = captured.parser
-            } catch { launchFailure = "\(error)" }
+            }
+            signals.forEach { $0.cancel() }
+            switch result {
+            case .success(let e): ending = e
+            case .failure(let error): launchFailure = error.description
+            }
+            let captured = AgentOutput.shared.take()
+            stdoutBytes = captured.stdout
+            stderrBytes = captured.stderr
+            parser = captured.parser
         }
         console.finishLine()
 
@@ -252,7 +260,7 @@ public struct AgentRun: Sendable {
         case .timeBudget(let s):
             stopReason = "wall-clock time budget of \(NumberText.short(s)) s reached (\(timeBudget.source)); the agent and its runs were stopped"
         case .interrupted: stopReason = "interrupted (Ctrl-C) after \(DurationText.format(seconds: elapsed)); the agent and its runs were stopped"
-        case .exited(let status): stopReason = nil; agentStatus = status
+        case .exited(let status): stopReason = nil; agentStatus = launchFailure == nil ? status : nil
         }
         if let launchFailure { log(.note("the agent could not be started: \(launchFailure)")) }
         if let stopReason { log(.note(stopReason)) }
@@ -261,15 +269,7 @@ public struct AgentRun: Sendable {
         if strays > 0 { log(.note("\(strays) process(es) left behind were killed")) }
         for n in guardNotes { log(.note("guard: " + n)) }
 
-        // 6. Verification.
-        let verification = RunVerification(spec: spec, resultsDir: resultsDir, records: records)
-        let fallbackReason: String? = {
-            if let stopReason { return stopReason }
-            if let launchFailure { return "the agent could not be started: \(launchFailure)" }
-            return nil
-        }()
-        let check = verification.verify(agentLabel: agent.name == "none" ? "rigor protocol run" : "agent",
-                                        agentStatus: agentStatus, stopReason: fallbackReason, guardNotes: guardNotes)
+        // 6. Verification: config.json's provenance first (the validator checks it is there).
         var provenance = JSONObject()
         provenance["spec"] = .string(spec.path)
         provenance["spec_sha256"] = .string(spec.sha256)
@@ -286,6 +286,14 @@ public struct AgentRun: Sendable {
         do { configNote = try ConfigCompletion.complete(resultsDir: resultsDir, records: records, provenance: provenance, writer: agent.name == "none" ? "rigor protocol run" : "agent") } catch {
             configNote = "config.json could not be completed: \(error)"
         }
+        let verification = RunVerification(spec: spec, resultsDir: resultsDir, records: records)
+        let fallbackReason: String? = {
+            if let stopReason { return stopReason }
+            if let launchFailure { return "the agent could not be started: \(launchFailure)" }
+            return nil
+        }()
+        let check = verification.verify(agentLabel: agent.name == "none" ? "rigor protocol run" : "agent",
+                                        agentStatus: agentStatus, stopReason: fallbackReason, guardNotes: guardNotes)
         let trace = verification.trace()
         let usage = parser.totalUsage
 

@@ -17,6 +17,8 @@ public final class RunProgress: Sendable {
         var tokens = TokenUsage()
     }
     let mode: Mode
+    /// Secret values are redacted from everything printed, as from the records.
+    let redactor = Redactor.current()
     let started = Monotonic.seconds()
     private let counts = Mutex(Counts())
 
@@ -48,11 +50,11 @@ public final class RunProgress: Sendable {
             switch entry {
             case .brokeredRun(let id, let command, let status):
                 let what = status.map { "finished (exit \($0))" } ?? "started"
-                FileHandle.standardError.write(Data("rigor run: [\(elapsed)] run request \(id) \(what): \(command)\n".utf8))
+                FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] run request \(id) \(what): \(command)\n").utf8))
             case .blocked(_, let name, let by, let reason):
-                FileHandle.standardError.write(Data("rigor run: [\(elapsed)] blocked (\(by)) \(name): \(reason)\n".utf8))
+                FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] blocked (\(by)) \(name): \(reason)\n").utf8))
             case .note(let text):
-                FileHandle.standardError.write(Data("rigor run: [\(elapsed)] \(text)\n".utf8))
+                FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] \(text)\n").utf8))
             default: break
             }
         }
@@ -70,6 +72,6 @@ public final class RunProgress: Sendable {
     public func finishLine() { if mode == .statusLine { FileHandle.standardError.write(Data("\n".utf8)) } }
 
     public func emit(_ value: JSONValue) {
-        FileHandle.standardOutput.write(Data((value.serialized(pretty: false) + "\n").utf8))
+        FileHandle.standardOutput.write(Data((redactor.redact(value.serialized(pretty: false)) + "\n").utf8))
     }
 }

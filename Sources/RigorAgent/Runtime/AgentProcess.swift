@@ -18,38 +18,39 @@ public final class AgentProcess: Sendable {
         case interrupted
     }
 
-    public let pid: pid_t
-    private let stdout: Int32
-    private let stderr: Int32
+    private let spec: LaunchSpec
     private let stopRequest = Mutex<Ending?>(nil)
 
-    public init(argv: [String], environment: [String: String], workingDirectory: String) throws(LaunchError) {
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
-        guard GlibcExtras.pipeCloexec(&out) == 0, GlibcExtras.pipeCloexec(&err) == 0 else {
-            throw LaunchError(command: argv.first ?? "", reason: "pipe: \(String(cString: strerror(errno)))")
-        }
+    public init(argv: [String], environment: [String: String], workingDirectory: String) {
         var spec = LaunchSpec(argv: argv, environment: environment)
         spec.workingDirectory = workingDirectory
-        spec.stdout = .descriptor(out[1])
-        spec.stderr = .descriptor(err[1])
-        let launched: pid_t
-        do { launched = try ProcessLauncher.spawn(spec) } catch {
-            close(out[0]); close(out[1]); close(err[0]); close(err[1])
-            throw error
-        }
-        close(out[1]); close(err[1])
-        pid = launched
-        stdout = out[0]
-        stderr = err[0]
+        self.spec = spec
     }
 
     /// Asks the agent to stop (Ctrl-C on Rigor); `run` then stops its tree.
     public func interrupt() { stopRequest.withLock { if $0 == nil { $0 = .interrupted } } }
 
-    /// Reads the agent's output until it ends or the deadline passes, then stops what is left;
-    /// `line` gets each stdout line, `errorBytes` each chunk of stderr. Blocks the calling thread.
+    /// Starts the agent, reads its output until it ends or the deadline passes, then stops what
+    /// is left; `line` gets each stdout line, `errorBytes` each chunk of stderr. Blocks the
+    /// calling thread, which must live as long as the agent: the sandbox ends its tree when the
+    /// thread that started it ends (bubblewrap's --die-with-parent), so this runs on a thread
+    /// of its own, never on a pool thread that may be retired while idle.
     public func run(deadline: Double, budgetSeconds: Double, grace: Double,
-                    line: ([UInt8]) -> Void, errorBytes: ([UInt8]) -> Void) -> Ending {
+                    line: ([UInt8]) -> Void, errorBytes: ([UInt8]) -> Void) throws(LaunchError) -> Ending {
+        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        guard GlibcExtras.pipeCloexec(&out) == 0, GlibcExtras.pipeCloexec(&err) == 0 else {
+            throw LaunchError(command: spec.argv.first ?? "", reason: "pipe: \(String(cString: strerror(errno)))")
+        }
+        var launch = spec
+        launch.stdout = .descriptor(out[1])
+        launch.stderr = .descriptor(err[1])
+        let pid: pid_t
+        do { pid = try ProcessLauncher.spawn(launch) } catch {
+            close(out[0]); close(out[1]); close(err[0]); close(err[1])
+            throw error
+        }
+        close(out[1]); close(err[1])
+        let stdout = out[0], stderr = err[0]
         var open = [stdout, stderr]
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

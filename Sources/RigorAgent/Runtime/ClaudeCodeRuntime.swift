@@ -43,8 +43,10 @@ public struct ClaudeCodeRuntime: Sendable {
     /// The agent's environment: Rigor's own, without Rigor's internal variables, with the broker's
     /// socket, the spec for the hook, `rigor` first on PATH, and Claude Code's updater and
     /// non-essential traffic turned off.
+    /// Of the secret variables only Claude Code's own credentials are kept (ANTHROPIC_*,
+    /// CLAUDE_CODE_*): cloud keys and other tokens never reach the agent.
     public func environment(base: [String: String], brokerSocket: String) -> [String: String] {
-        var env = base.filter { !$0.key.hasPrefix("RIGOR_") }
+        var env = base.filter { !$0.key.hasPrefix("RIGOR_") && (!Secrets.isSecret($0.key) || Self.isClaudeCredential($0.key)) }
         env[RunBroker.socketVariable] = brokerSocket
         env["RIGOR_GUARD_SPEC"] = specPath
         let rigorDir = (rigorExecutable as NSString).deletingLastPathComponent
@@ -79,6 +81,8 @@ public struct ClaudeCodeRuntime: Sendable {
         CapturedCommand.text([executable, "--version"], environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)?
             .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
+
+    static func isClaudeCredential(_ name: String) -> Bool { name.hasPrefix("ANTHROPIC_") || name.hasPrefix("CLAUDE_CODE_") }
 
     static func shellQuote(_ s: String) -> String {
         s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
