@@ -53,6 +53,9 @@ struct RunNoneCLITests {
         #expect(unknown.status == 2 && unknown.errorLines == ["rigor: --agent gpt: expected claude or none"], "\(unknown.stderr)")
         let budget = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml", "--time-budget", "soon"], cwd: dir.path)
         #expect(budget.status == 2 && budget.stderr.contains("--time-budget soon: expected a duration"), "\(budget.stderr)")
+        // A plan that cannot run is refused before anything starts, so the experiment can still run later.
+        let missing = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "nope.yaml"], cwd: dir.path)
+        #expect(missing.status == 2 && missing.stderr.contains("nope.yaml: no such file") && missing.stderr.contains("nothing was run"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/results/exp-001-hidden-width/rigor"), "nothing was started")
     }
 }

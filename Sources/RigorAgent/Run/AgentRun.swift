@@ -79,6 +79,14 @@ public struct AgentRun: Sendable {
         var planPath: String?
         if let plan = options.planPath { planPath = Workspace.absolute(plan) }
         if agent.name == "none" && planPath == nil { throw Refusal(["--agent none runs a plan with no agent: pass --plan PLAN (docs/plan.md)"]) }
+        if let planPath, agent.name == "none" {
+            // Everything knowable about the plan is checked before anything starts.
+            let report = ProtocolCheck.run(planPath: planPath, displayPath: options.planPath)
+            if !report.isClean { throw Refusal(report.errors + ["nothing was run; 'rigor protocol check \(options.planPath ?? planPath)' shows the full report"]) }
+            if let planned = report.checked?.spec.path, PathResolution.resolve(planned, relativeTo: "/") != set.specPath {
+                throw Refusal(["\(options.planPath ?? planPath): the plan runs \(planned), not \(set.specPath); nothing was run"])
+            }
+        }
         let model = options.model ?? config?.model
         guard let timeBudget = TimeBudget.resolve(spec: spec, flag: options.timeBudgetSeconds, configured: config?.timeBudgetSeconds) else {
             throw Refusal(["\(spec.path): no time budget: the spec states no max wall-clock and no estimated_wall_hours; pass --time-budget (e.g. 2h) or set time_budget in rigor.yaml"])
@@ -100,18 +108,20 @@ public struct AgentRun: Sendable {
         let records = RunRecordsFolder(resultsDir: resultsDir)
         let metricsPath = resultsDir + "/metrics.json"
         let last = records.lastOutcome()
-        if let last, last != "interrupted" {
+        // A phase that ended before anything ran (`refused`: the engine refused the plan) can be run again.
+        if let last, last != "interrupted" && last != "refused" {
             throw Refusal(["\(resultsDir): this experiment already ran (outcome \(last), \(records.file("summary.json"))); it is not run again. Its records stay as they are"])
         }
         let interruptedEarlier = last == "interrupted" || (records.hasRecords && last == nil)
+        let refusedEarlier = last == "refused"
         if interruptedEarlier && !options.resume {
             throw Refusal(["\(resultsDir): an earlier rigor run of this experiment was interrupted; pass --resume to continue it (its records are kept under rigor/attempt-N)"])
         }
-        if !interruptedEarlier && !records.hasRecords && FileManager.default.fileExists(atPath: metricsPath) && !options.resume {
+        if !interruptedEarlier && !refusedEarlier && !records.hasRecords && FileManager.default.fileExists(atPath: metricsPath) && !options.resume {
             throw Refusal(["\(metricsPath) already exists: this experiment already ran; it is not run again (pass --resume to continue it with an agent)"])
         }
         do { try SpecFreeze.ensure(spec: spec, resultsDir: resultsDir) } catch { throw Refusal([error.description]) }
-        do { try records.create(); if options.resume { try records.archiveEarlierAttempt() } } catch {
+        do { try records.create(); if options.resume || refusedEarlier { try records.archiveEarlierAttempt() } } catch {
             throw Refusal(["\(records.path): cannot prepare the records: \(error)"])
         }
 
@@ -153,6 +163,13 @@ public struct AgentRun: Sendable {
             throw Refusal(["\(error)"])
         }
         broker.start()
+        let limits = spec.resourceBudget
+        console.readBudget {
+            let u = (try? BudgetLedger(experimentDir: resultsDir).read(reconciling: false)) ?? LedgerSummary()
+            let standing = BudgetStanding(summary: u, budget: limits)
+            let runs = standing.maxRuns.map { "\(u.runsCounted) of \(NumberText.short($0)) training runs" } ?? "\(u.runsCounted) training runs"
+            return runs + ", " + DurationText.format(seconds: u.wallSeconds) + " run wall clock"
+        }
         console.say("\(spec.experimentID): agent \(agent.name)\(model.map { " (model \($0))" } ?? ""), time budget \(DurationText.format(seconds: timeBudget.seconds)) (\(timeBudget.source)), guard \(probe.mode.rawValue)")
 
         let started = Monotonic.seconds()

@@ -15,6 +15,16 @@ public final class RunProgress: Sendable {
     struct Counts {
         var turns = 0, toolCalls = 0, blocked = 0, runsStarted = 0, runsFinished = 0
         var tokens = TokenUsage()
+        /// The budget used, as the ledger states it (read again when a run ends).
+        var budget = ""
+    }
+    /// Reads the ledger's standing (`9 of 12 training runs, 4.1s`); set by `rigor run`.
+    private let budgetReader = Mutex<(@Sendable () -> String)?>(nil)
+
+    public func readBudget(with reader: @escaping @Sendable () -> String) {
+        budgetReader.withLock { $0 = reader }
+        let text = reader()
+        counts.withLock { $0.budget = text }
     }
     let mode: Mode
     /// Secret values are redacted from everything printed, as from the records.
@@ -30,6 +40,10 @@ public final class RunProgress: Sendable {
 
     /// A transcript entry as it happens.
     public func record(_ entry: TranscriptEntry) {
+        if case .brokeredRun(_, _, let status) = entry, status != nil, let reader = budgetReader.withLock({ $0 }) {
+            let text = reader()
+            counts.withLock { $0.budget = text }
+        }
         counts.withLock { c in
             switch entry {
             case .usage(let u): c.turns += 1; c.tokens = c.tokens + u
@@ -44,13 +58,14 @@ public final class RunProgress: Sendable {
             emit(entry.json(sequence: 0, time: ISOTimestamp.now()))
         case .statusLine:
             let c = counts.withLock { $0 }
-            let line = "rigor run: \(elapsed) · \(c.turns) turns · \(c.toolCalls) tool calls (\(c.blocked) blocked) · runs \(c.runsFinished)/\(c.runsStarted) · tokens \(c.tokens.input) in / \(c.tokens.output) out"
+            let line = "rigor run: \(elapsed) · \(c.turns) turns · \(c.toolCalls) tool calls (\(c.blocked) blocked) · runs \(c.runsFinished)/\(c.runsStarted) · budget \(c.budget) · tokens \(c.tokens.input) in / \(c.tokens.output) out"
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         case .lines:
             switch entry {
             case .brokeredRun(let id, let command, let status):
-                let what = status.map { "finished (exit \($0))" } ?? "started"
-                FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] run request \(id) \(what): \(command)\n").utf8))
+                let budget = counts.withLock { $0.budget }
+                let what = status.map { "finished (exit \($0); budget used: \(budget))" } ?? "started"
+                FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] run request \(id) \(what)\(command.isEmpty ? "" : ": " + command)\n").utf8))
             case .blocked(_, let name, let by, let reason):
                 FileHandle.standardError.write(Data(redactor.redact("rigor run: [\(elapsed)] blocked (\(by)) \(name): \(reason)\n").utf8))
             case .note(let text):
