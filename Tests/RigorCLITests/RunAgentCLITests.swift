@@ -173,6 +173,8 @@ struct RunAgentCLITests {
             // A hostile request straight to the broker's socket: an error reply, and the broker goes on.
             ["tool_use": [Self.bash("python3 -c \"import os,socket; s=socket.socket(socket.AF_UNIX); s.connect(os.environ['RIGOR_BROKER_SOCKET']); s.sendall(b'{not json\\\\n'); print(s.recv(4096).decode())\"")]],
             ["tool_use": [Self.bash("rigor exec --no-guard --experiment \(Self.experiment) -- python3 -c pass")]],
+            // A copy of the spec elsewhere in the workspace (with any budget it likes) is not the run's spec.
+            ["tool_use": [Self.bash("mkdir -p fake/experiments && cp \(Self.spec) fake/experiments/ && cd fake && rigor exec --experiment \(Self.experiment) -- python3 -c pass")]],
             ["text": "I tried."],
         ]))
         let r = try Self.run(dir, server)
@@ -187,6 +189,8 @@ struct RunAgentCLITests {
         let results = entries.filter { $0["type"] as? String == "tool_result" }.compactMap { $0["content"] as? String }
         #expect(results.contains { $0.contains("broker: request is not JSON") }, "\(results)")
         #expect(results.contains { $0.contains("--no-guard is not available to the agent") }, "\(results)")
+        #expect(results.contains { $0.contains("which only starts runs of \(dir.path)") || $0.contains("only starts runs of") }, "\(results)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/fake/" + Self.experiment + "/runs"), "no run under the copied spec")
         let summary = try #require(Self.json(dir, Self.experiment + "/rigor/summary.json"))
         #expect(summary["runs_launched"] as? Int == 1, "the broker still ran the agent's first run")
         #expect(r.status == 1, "no metrics.json: Rigor's abort metrics; nothing got through to tamper: \(r.stderr)")

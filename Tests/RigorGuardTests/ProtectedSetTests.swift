@@ -19,10 +19,10 @@ import Testing
         }
         // Rigor's records: read-only to the child, outside the tamper manifest.
         for r in ["results/exp-001-x/runs/r1/log.txt", "results/exp-001-x/ledger.jsonl", "results/exp-001-x/protocol-journal.jsonl",
-                  "results/exp-001-x/.protocol.lock"] {
+                  "results/exp-001-x/.protocol.lock", "results/exp-001-x/.run.lock", "results/exp-001-x/rigor/summary.json"] {
             #expect(s.writeViolation(f.abs(r)) != nil, "\(r)")
         }
-        #expect(s.protected.filter(\.isRecord).count == 4)
+        #expect(s.protected.filter(\.isRecord).count == 6)
         #expect(s.writeViolation(f.abs("results/exp-001-x/metrics.json")) == nil)
         #expect(s.writeViolation(f.abs("results/exp-001-x/notes.md")) == nil)
         #expect(s.writeViolation(f.abs("src/train.py")) == nil)

@@ -18,6 +18,8 @@ public enum BrokerForwarding {
     /// started it, or nil when it is (or when no broker started this process).
     public static func specMismatch(_ specPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         guard let required = environment[RunBroker.specVariable], !required.isEmpty else { return nil }
+        // Only an absolute path means one file whatever the working directory (the agent's choice).
+        guard required.hasPrefix("/") else { return "\(RunBroker.specVariable) is not an absolute path (\(required)); this run is refused" }
         let want = PathResolutionLite.resolve(required)
         guard let specPath else { return "this run was requested through rigor run's broker, which only starts runs of \(want); no spec was found for it" }
         let got = PathResolutionLite.resolve(specPath)

@@ -73,6 +73,9 @@ public struct AgentRun: Sendable {
         let set: ProtectedSet
         do { set = try ProtectedSet.make(specPath: spec.path) } catch { throw Refusal(["\(error)"]) }
         let root = set.workspace.root
+        // The spec as an absolute path with links resolved: the broker's runs, the hook and the
+        // prompt must not depend on a working directory the agent chooses.
+        let specPath = set.specPath
         let config: WorkspaceConfig?
         do { config = try WorkspaceConfig.load(root: root) } catch { throw Refusal([error.description]) }
         let agent = try Self.chooseAgent(flag: options.agent, configured: config?.agent, environment: env)
@@ -129,7 +132,7 @@ public struct AgentRun: Sendable {
         let advice = ComputeAdvisory.decide(spec, capacity: MachineCapacity.measure(), preference: preference.0)
         let ledger = try? BudgetLedger(experimentDir: resultsDir).read(reconciling: true)
         let prompt = RunPrompt.render(RunPrompt.Context(
-            specPath: spec.path, resultsDir: resultsDir, workspaceRoot: root,
+            specPath: specPath, resultsDir: resultsDir, workspaceRoot: root,
             budgetLeft: Self.budgetLines(ledger: ledger, budget: spec.resourceBudget), timeBudget: timeBudget, advisory: advice.section))
         let redactor = Redactor.current()
         do { try records.write(prompt, to: "prompt.md") } catch { throw Refusal(["\(records.file("prompt.md")): \(error)"]) }
@@ -149,7 +152,7 @@ public struct AgentRun: Sendable {
         let runEnvironment = Secrets.scrubbed(env).filter { !$0.key.hasPrefix("RIGOR_BROKER") && $0.key != RunBroker.socketVariable }
         let broker: RunBroker
         do {
-            broker = try RunBroker(.init(rigorExecutable: options.rigorExecutable, workspaceRoot: root, specPath: spec.path,
+            broker = try RunBroker(.init(rigorExecutable: options.rigorExecutable, workspaceRoot: root, specPath: specPath,
                                          environment: runEnvironment, grant: grant)) { event in
                 switch event {
                 case .started(let id, let request):
@@ -191,7 +194,7 @@ public struct AgentRun: Sendable {
         case "claude":
             let exe = agent.executable ?? "claude"
             agentVersion = ClaudeCodeRuntime.version(executable: exe)
-            let runtime = ClaudeCodeRuntime(executable: exe, model: model, prompt: prompt, specPath: spec.path, rigorExecutable: options.rigorExecutable)
+            let runtime = ClaudeCodeRuntime(executable: exe, model: model, prompt: prompt, specPath: specPath, rigorExecutable: options.rigorExecutable)
             agentEnvironment = runtime.environment(base: env, brokerSocket: broker.socketPath)
             do {
                 let prepared = try ClaudeCodeRuntime.prepareHome(environment: env)
@@ -205,7 +208,7 @@ public struct AgentRun: Sendable {
             agentVersion = "rigor " + options.rigorVersion
             argv = [options.rigorExecutable, "protocol", "run", planPath ?? ""]
             agentEnvironment = runEnvironment
-            agentEnvironment[RunBroker.specVariable] = spec.path
+            agentEnvironment[RunBroker.specVariable] = specPath
             if let grant { agentEnvironment[BrokerGrant.variable] = grant }
             agentCwd = FileManager.default.currentDirectoryPath
         }
@@ -288,7 +291,7 @@ public struct AgentRun: Sendable {
 
         // 6. Verification: config.json's provenance first (the validator checks it is there).
         var provenance = JSONObject()
-        provenance["spec"] = .string(spec.path)
+        provenance["spec"] = .string(specPath)
         provenance["spec_sha256"] = .string(spec.sha256)
         provenance["agent"] = .string(agent.name)
         provenance["agent_version"] = agentVersion.map { .string($0) } ?? .null
