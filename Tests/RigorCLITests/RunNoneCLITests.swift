@@ -59,3 +59,33 @@ struct RunNoneCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/results/exp-001-hidden-width/rigor"), "nothing was started")
     }
 }
+
+/// Ctrl-C during `rigor run`, then `--resume`.
+struct RunInterruptCLITests {
+    @Test func anInterruptedPhaseExits130AndResumesWithItsRecordsKept() throws {
+        let dir = try RunNoneCLITests.example()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RepoPaths.rigorBinary)
+        process.arguments = ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml", "--kill-grace", "2"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first run to start (the plan's 9 runs take seconds), then Ctrl-C.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/results/exp-001-hidden-width/runs"))?.filter { !$0.hasPrefix(".") }.isEmpty ?? true) {
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let summary = try JSONReader.parse(try #require(dir.read("results/exp-001-hidden-width/rigor/summary.json"))).value
+        #expect(summary["outcome"] == .string("interrupted"))
+        let plain = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml"], cwd: dir.path)
+        #expect(plain.status == 2 && plain.stderr.contains("pass --resume"), "\(plain.stderr)")
+        let resumed = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml", "--resume"], cwd: dir.path, timeout: 300)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(dir.read("results/exp-001-hidden-width/rigor/attempt-1/summary.json")?.contains("\"interrupted\"") == true, "the first attempt's records are kept")
+        #expect(try JSONReader.parse(try #require(dir.read("results/exp-001-hidden-width/rigor/summary.json"))).value["outcome"] == .string("complete"))
+    }
+}
