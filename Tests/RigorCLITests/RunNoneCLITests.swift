@@ -21,8 +21,12 @@ struct RunNoneCLITests {
 
     @Test func theSameResultAsProtocolRunPlusTheRecordsAndTheTrace() throws {
         let viaRun = try Self.example(), viaProtocol = try Self.example()
-        let r = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml"], cwd: viaRun.path, timeout: 300)
+        let r = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml", "--json"], cwd: viaRun.path, timeout: 300)
         #expect(r.status == 0, "\(r.stderr)")
+        // --json: stdout is JSON lines only, the summary last.
+        let events = r.lines.map { try? JSONReader.parse($0).value }
+        #expect(!events.isEmpty && events.allSatisfy { $0?["type"]?.stringValue != nil }, "\(r.stdout)")
+        #expect(events.last??["type"] == .string("summary") && events.last??["summary"]?["outcome"] == .string("complete"))
         #expect(r.stderr.contains("trace: 55 of 55 numbers traced") && r.stderr.contains("complete (exit 0)"), "\(r.stderr)")
         let p = try rigor(arguments: ["protocol", "run", "plan.yaml"], cwd: viaProtocol.path, timeout: 300)
         #expect(p.status == 0, "\(p.stderr)")
