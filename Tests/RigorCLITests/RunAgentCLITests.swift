@@ -32,14 +32,17 @@ struct RunAgentCLITests {
     }
 
     /// Runs `rigor run SPEC --agent claude` in `dir` against `server`.
-    static func run(_ dir: TempDirectory, _ server: ScriptedAnthropicServer, _ extra: [String] = [], timeout: TimeInterval = 240) throws -> ProcessResult {
+    static func run(_ dir: TempDirectory, _ server: ScriptedAnthropicServer, _ extra: [String] = [], home: String? = nil,
+                    timeout: TimeInterval = 240) throws -> ProcessResult {
         guard let claudeDir = ClaudeCodeCLI.directory.path else {
             Issue.record("the real Claude Code CLI is needed: \(ClaudeCodeCLI.directory.problem ?? "")")
             throw ScriptedAnthropicServer.ServerError(message: "no claude")
         }
         let path = claudeDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        var env = ["PATH": path, "ANTHROPIC_BASE_URL": server.baseURL, "ANTHROPIC_API_KEY": fakeKey]
+        if let home { env["HOME"] = home }
         return try rigor(arguments: ["run", spec, "--agent", "claude", "--time-budget", "3m", "--kill-grace", "2"] + extra, cwd: dir.path,
-                         environment: ["PATH": path, "ANTHROPIC_BASE_URL": server.baseURL, "ANTHROPIC_API_KEY": fakeKey], timeout: timeout)
+                         environment: env, timeout: timeout)
     }
 
     static func json(_ dir: TempDirectory, _ relative: String) -> [String: Any]? {
@@ -132,8 +135,14 @@ struct RunAgentCLITests {
 
     @Test func interpretiveNotesAreReportedAndTheFileIsNotRewritten() throws {
         let dir = try Self.workspace()
-        let server = try ScriptedAnthropicServer(turns: Self.turns(Self.execRuns + (try Self.writeMetrics(dir, "--interpret")) + [["text": "Done."]]))
-        let r = try Self.run(dir, server)
+        // The user's own Claude Code settings apply inside the sandbox's private home.
+        let home = TempDirectory(prefix: "rigor-home")
+        home.write(".claude/settings.json", #"{"env": {"RIGOR_TEST_FROM_SETTINGS": "from-user-settings"}}"#)
+        let check: [[String: Any]] = [["tool_use": [Self.bash("echo VAR=$RIGOR_TEST_FROM_SETTINGS HOME=$HOME")]]]
+        let server = try ScriptedAnthropicServer(turns: Self.turns(check + Self.execRuns + (try Self.writeMetrics(dir, "--interpret")) + [["text": "Done."]]))
+        let r = try Self.run(dir, server, home: home.path)
+        let results = Self.transcript(dir).filter { $0["type"] as? String == "tool_result" }.compactMap { $0["content"] as? String }
+        #expect(results.first == "VAR=from-user-settings HOME=/tmp/home", "\(results)")
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("interpretive-language"), "\(r.stderr)")
         let metrics = try #require(Self.json(dir, Self.experiment + "/metrics.json"))

@@ -57,17 +57,24 @@ public struct ClaudeCodeRuntime: Sendable {
         return env
     }
 
-    /// Prepares the sandbox's private home: an empty folder with `.claude/`, and, when no API
-    /// key or token is in the environment, a copy of the logged-in user's credentials
-    /// (`~/.claude/.credentials.json`, mode 0600). Nothing else of the real home is copied.
+    /// Prepares the sandbox's private home: a folder with `.claude/` holding a copy of the user's
+    /// `~/.claude/settings.json` when there is one, and, when no API key or token is in the
+    /// environment, a copy of the logged-in user's credentials (`~/.claude/.credentials.json`,
+    /// mode 0600). Nothing else of the real home is copied.
     public static func prepareHome(environment: [String: String]) throws -> (home: String, note: String?) {
         var template = Array("/tmp/rigor-agent-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw RigorFileError.unwritable(path: "/tmp/rigor-agent-XXXXXX", reason: String(cString: strerror(errno))) }
         let home = String(cString: made) + "/home"
         try FileManager.default.createDirectory(atPath: home + "/.claude", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let hasKey = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"].contains { !(environment[$0] ?? "").isEmpty }
+        let real = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        // The user's Claude Code settings (model, environment, permissions) apply inside too;
+        // Rigor's hook comes with --settings on top of them.
+        if let real, let settings = try? TextFile.readBytes(real + "/.claude/settings.json", limit: 1 << 20) {
+            try AtomicFile.write(settings, to: home + "/.claude/settings.json", mode: 0o600)
+        }
         if hasKey { return (home, nil) }
-        guard let real = environment["HOME"], real.hasPrefix("/") else { return (home, "no API key in the environment and no HOME to find Claude Code's login in") }
+        guard let real else { return (home, "no API key in the environment and no HOME to find Claude Code's login in") }
         let credentials = real + "/.claude/.credentials.json"
         guard let bytes = try? TextFile.readBytes(credentials, limit: 1 << 20) else {
             return (home, "no API key in the environment (ANTHROPIC_API_KEY) and no Claude Code login at \(credentials)")
