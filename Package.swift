@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RigorCloud", targets: ["RigorCloud"]),
         .library(name: "RigorReport", targets: ["RigorReport"]),
         .library(name: "RigorAgent", targets: ["RigorAgent"]),
+        .library(name: "RigorHTTP", targets: ["RigorHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
         .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
         .target(name: "RigorReport", dependencies: ["RigorBasics", "RigorSpec", "RigorSupervisor"]),
+        .target(name: "RigorHTTP"),
         .target(name: "RigorAgent", dependencies: [
             "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport"]),
         // Layer 3: the command line.
@@ -54,6 +56,7 @@ let package = Package(
                     exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"], exclude: ["Support"]),
         .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorTestSupport"]),
+        .testTarget(name: "RigorHTTPTests", dependencies: ["RigorHTTP"]),
         .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),
     ],

@@ -1,3 +1,6 @@
-// RigorAgent: the agent of the RUN phase. Today it owns what the agent is told (the RUN prompt
-// and its context section) and how long it may take (the time budget); the agent runtimes and
-// `rigor run` come here next.
+// RigorAgent: the agent of the RUN phase and `rigor run`.
+//
+// Owns: what the agent is told (the RUN prompt and its context section), how long it may take
+// (the time budget), the run broker that serves `rigor exec` / `rigor protocol run` from inside
+// the sandbox, the agent runtimes (Claude Code), the shared transcript, and `rigor run` itself:
+// the phase from the spec check to the verification after the agent and its records.
