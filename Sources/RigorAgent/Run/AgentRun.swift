@@ -179,8 +179,15 @@ public struct AgentRun: Sendable {
         let startedAt = ISOTimestamp.now()
         var parser = ClaudeStreamParser()
         var agentVersion: String?
-        var stdoutBytes: [UInt8] = []
-        var stderrBytes: [UInt8] = []
+        let stdoutRecord: OutputRecord, stderrRecord: OutputRecord
+        do {
+            stdoutRecord = try OutputRecord(path: records.file(agent.name == "claude" ? "agent-stdout.jsonl" : "agent-stdout.log"), redactor: redactor)
+            stderrRecord = try OutputRecord(path: records.file("agent-stderr.log"), redactor: redactor)
+        } catch {
+            _ = broker.stop(grace: 0); _ = try? session.end(); BrokerGrant.withdraw()
+            throw Refusal(["\(error)"])
+        }
+        defer { stdoutRecord.close(); stderrRecord.close() }
         var launchFailure: String?
         var ending: AgentProcess.Ending = .exited(status: 0)
         var homeNote: String?
@@ -227,23 +234,27 @@ public struct AgentRun: Sendable {
             let echo = !options.json
             let deadline = started + timeBudget.seconds
             let grace = options.killGraceSeconds
-            let result = await withCheckedContinuation { (done: CheckedContinuation<Result<AgentProcess.Ending, LaunchError>, Never>) in
+            let (result, finalParser) = await withCheckedContinuation { (done: CheckedContinuation<(Result<AgentProcess.Ending, LaunchError>, ClaudeStreamParser), Never>) in
                 Thread.detachNewThread {
-                    var outBytes: [UInt8] = []
-                    var errBytes: [UInt8] = []
                     var localParser = ClaudeStreamParser()
+                    var errPending: [UInt8] = []
                     let result = Result { () throws(LaunchError) -> AgentProcess.Ending in
                         try process.run(deadline: deadline, budgetSeconds: timeBudget.seconds, grace: grace, line: { line in
-                            outBytes += line + [10]
+                            stdoutRecord.append(line + [10])
                             if isClaude { for e in localParser.entries(forLine: line) { log(e) } }
                             else if echo { FileHandle.standardOutput.write(Data(line + [10])) }
                         }, errorBytes: { chunk in
-                            errBytes += chunk
+                            // Kept whole lines at a time, so a secret is never split across two writes.
+                            errPending += chunk
+                            if let nl = errPending.lastIndex(of: 10) {
+                                stderrRecord.append(Array(errPending[...nl]))
+                                errPending.removeSubrange(...nl)
+                            }
                             if !isClaude { FileHandle.standardError.write(Data(chunk)) }
                         })
                     }
-                    AgentOutput.shared.set(stdout: outBytes, stderr: errBytes, parser: localParser)
-                    done.resume(returning: result)
+                    stderrRecord.append(errPending)
+                    done.resume(returning: (result, localParser))
                 }
             }
             signals.forEach { $0.cancel() }
@@ -251,10 +262,7 @@ public struct AgentRun: Sendable {
             case .success(let e): ending = e
             case .failure(let error): launchFailure = error.description
             }
-            let captured = AgentOutput.shared.take()
-            stdoutBytes = captured.stdout
-            stderrBytes = captured.stderr
-            parser = captured.parser
+            parser = finalParser
         }
         console.finishLine()
 
@@ -271,8 +279,8 @@ public struct AgentRun: Sendable {
         } catch { guardNotes = ["the protected files could not be verified: \(error)"]; tamperEvents = 1 }
         BrokerGrant.withdraw()
         let elapsed = Monotonic.seconds() - started
-        try? records.write(String(decoding: redactor.redact(stdoutBytes), as: UTF8.self), to: agent.name == "claude" ? "agent-stdout.jsonl" : "agent-stdout.log")
-        try? records.write(String(decoding: redactor.redact(stderrBytes), as: UTF8.self), to: "agent-stderr.log")
+        stdoutRecord.close()
+        stderrRecord.close()
 
         let stopReason: String?
         var agentStatus: Int32?
@@ -387,24 +395,5 @@ public struct AgentRun: Sendable {
         if let max = standing.maxWallSeconds { lines.append("run wall clock: \(DurationText.format(seconds: u.wallSeconds)) used of \(DurationText.format(seconds: max))") }
         if let max = standing.maxGPUHours { lines.append("GPU hours: \(NumberText.short(u.gpuHours)) used of \(NumberText.short(max))") }
         return lines
-    }
-}
-
-/// Hands the agent's captured output from the reading thread to the run.
-final class AgentOutput: @unchecked Sendable {
-    static let shared = AgentOutput()
-    private let lock = NSLock()
-    private var stdout: [UInt8] = []
-    private var stderr: [UInt8] = []
-    private var parser = ClaudeStreamParser()
-
-    func set(stdout: [UInt8], stderr: [UInt8], parser: ClaudeStreamParser) {
-        lock.lock(); defer { lock.unlock() }
-        self.stdout = stdout; self.stderr = stderr; self.parser = parser
-    }
-
-    func take() -> (stdout: [UInt8], stderr: [UInt8], parser: ClaudeStreamParser) {
-        lock.lock(); defer { lock.unlock() }
-        return (stdout, stderr, parser)
     }
 }

@@ -41,3 +41,39 @@ public final class TranscriptWriter: Sendable {
         }
     }
 }
+
+/// Appends the agent's raw output (stdout lines, stderr chunks) to a record file as it comes,
+/// redacted, so a long session is never held in memory; synced when closed.
+public final class OutputRecord: Sendable {
+    private let fd: Mutex<Int32>
+    private let redactor: Redactor
+
+    public init(path: String, redactor: Redactor) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw RigorFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        self.fd = Mutex(fd)
+        self.redactor = redactor
+    }
+
+    public func append(_ bytes: [UInt8]) {
+        let out = redactor.redact(bytes)
+        fd.withLock { f in
+            guard f >= 0 else { return }
+            var offset = 0
+            while offset < out.count {
+                let n = out[offset...].withUnsafeBytes { write(f, $0.baseAddress, $0.count) }
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
+    public func close() {
+        fd.withLock { f in
+            guard f >= 0 else { return }
+            fsync(f)
+            Glibc.close(f)
+            f = -1
+        }
+    }
+}
