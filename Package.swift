@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Layer 0: shared ground.
@@ -35,9 +36,10 @@ let package = Package(
         .target(name: "RigorProtocol", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", yams]),
         .target(name: "RigorCloud", dependencies: ["RigorBasics", "RigorSpec", yams]),
         .target(name: "RigorReport", dependencies: ["RigorBasics", "RigorSpec", "RigorSupervisor"]),
-        .target(name: "RigorHTTP"),
+        // The only module that imports AsyncHTTPClient / NIO (build time).
+        .target(name: "RigorHTTP", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "RigorAgent", dependencies: [
-            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport"]),
+            "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport", "RigorHTTP"]),
         // Layer 3: the command line.
         .target(name: "RigorCommands", dependencies: [
             "RigorBasics", "RigorSpec", "RigorResults", "RigorSupervisor", "RigorProtocol", "RigorGuard", "RigorCloud", "RigorReport", "RigorAgent",
@@ -55,7 +57,7 @@ let package = Package(
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"], exclude: ["Support"]),
-        .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorTestSupport"]),
+        .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorHTTP", "RigorTestSupport"]),
         .testTarget(name: "RigorHTTPTests", dependencies: ["RigorHTTP"]),
         .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),

@@ -1,6 +1,7 @@
 // RigorHTTP — HTTP for Rigor's own clients: model providers (the builtin agent) and, later,
 // the cloud backends.
 //
-// Owns: reading server-sent event streams incrementally (`ServerSentEventParser`), as model
-// providers stream their answers. The HTTP client itself (AsyncHTTPClient / NIO) will live
-// here and only here, so that no other module pays its build time.
+// Owns: the one HTTP client (`StreamingHTTPClient`, on AsyncHTTPClient; this is the only
+// module that imports AsyncHTTPClient or NIO, and it imports them `internal`, so no other
+// module pays their build time or sees their types) and the incremental reading of
+// server-sent event streams (`ServerSentEventParser`), as model providers stream answers.

@@ -43,7 +43,7 @@ public struct ClaudeStreamParser: Sendable {
             if countedMessages.insert(id).inserted {
                 turns += 1
                 if let u = message["usage"]?.objectValue {
-                    let t = Self.usage(u)
+                    let t = TokenUsage(anthropic: u)
                     usage = usage + t
                     out.append(.usage(t))
                 }
@@ -78,7 +78,7 @@ public struct ClaudeStreamParser: Sendable {
             return out
         case "result":
             ended = true
-            if let u = o["usage"]?.objectValue { reportedUsage = Self.usage(u) }
+            if let u = o["usage"]?.objectValue { reportedUsage = TokenUsage(anthropic: u) }
             let n = o["num_turns"]?.doubleValue.map { Int($0) }
             return [.end(stopReason: o["stop_reason"]?.stringValue ?? o["subtype"]?.stringValue, isError: o["is_error"]?.boolValue ?? false,
                          turns: n, durationMilliseconds: o["duration_ms"]?.doubleValue)]
@@ -87,11 +87,6 @@ public struct ClaudeStreamParser: Sendable {
         }
     }
 
-    static func usage(_ u: JSONObject) -> TokenUsage {
-        func n(_ k: String) -> Int { Int(u[k]?.doubleValue ?? 0) }
-        return TokenUsage(input: n("input_tokens"), output: n("output_tokens"), cacheRead: n("cache_read_input_tokens"),
-                          cacheCreation: n("cache_creation_input_tokens"))
-    }
 
     /// A tool result's text: a string, or the text blocks of an array.
     static func text(of value: JSONValue?) -> String {

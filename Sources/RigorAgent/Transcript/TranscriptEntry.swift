@@ -89,6 +89,13 @@ public struct TokenUsage: Sendable, Equatable {
         self.input = input; self.output = output; self.cacheRead = cacheRead; self.cacheCreation = cacheCreation
     }
 
+    /// An Anthropic `usage` object (Claude Code reports the same one).
+    public init(anthropic u: JSONObject) {
+        func n(_ k: String) -> Int { Int(u[k]?.doubleValue ?? 0) }
+        self.init(input: n("input_tokens"), output: n("output_tokens"), cacheRead: n("cache_read_input_tokens"),
+                  cacheCreation: n("cache_creation_input_tokens"))
+    }
+
     public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
         TokenUsage(input: a.input + b.input, output: a.output + b.output, cacheRead: a.cacheRead + b.cacheRead, cacheCreation: a.cacheCreation + b.cacheCreation)
     }
