@@ -1,7 +1,8 @@
 import Foundation
 
-/// A scripted Anthropic Messages server on 127.0.0.1 (Tests/Servers/anthropic_messages_server.py):
-/// real HTTP and server-sent events, a scripted sequence of turns, every request recorded.
+/// A scripted model server on 127.0.0.1: Anthropic Messages (Tests/Servers/anthropic_messages_server.py)
+/// by default, or OpenAI Chat Completions (`server: ScriptedAnthropicServer.openAIChat`): real HTTP
+/// and server-sent events, a scripted sequence of turns, every request recorded.
 public final class ScriptedAnthropicServer: @unchecked Sendable {
     public let port: Int
     public let requestLog: String
@@ -9,14 +10,17 @@ public final class ScriptedAnthropicServer: @unchecked Sendable {
     private let dir: TempDirectory
 
     /// `turns`: the JSON list described in the server's header (text, tool_use, error, cut).
-    public init(turns: String) throws {
+    public static let anthropicMessages = "anthropic_messages_server.py"
+    public static let openAIChat = "openai_chat_server.py"
+
+    public init(turns: String, server: String = ScriptedAnthropicServer.anthropicMessages) throws {
         dir = TempDirectory(prefix: "rigor-model")
         let script = dir.write("script.json", turns)
         requestLog = dir.path + "/requests.jsonl"
         let portFile = dir.path + "/port"
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepoPaths.root + "/Tests/Servers/anthropic_messages_server.py", script, requestLog, portFile]
+        process.arguments = ["python3", RepoPaths.root + "/Tests/Servers/" + server, script, requestLog, portFile]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

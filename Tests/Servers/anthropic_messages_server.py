@@ -19,26 +19,16 @@ The chosen port is written to PORT_FILE once the server listens.
 """
 import json
 import sys
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from scripted_server import JSONHandler, Script, serve
 
 SCRIPT_PATH, LOG_PATH, PORT_FILE = sys.argv[1:4]
-with open(SCRIPT_PATH) as f:
-    TURNS = json.load(f)
-LOCK = threading.Lock()
-STATE = {"next": 0, "ids": 0}
+SCRIPT = Script(SCRIPT_PATH, LOG_PATH)
 
 
 def main_loop_request(body):
     return any(t.get("name") == "Bash" for t in body.get("tools") or [])
-
-
-def next_turn():
-    with LOCK:
-        i = STATE["next"]
-        STATE["next"] += 1
-    return TURNS[i] if i < len(TURNS) else {"text": "Done."}
 
 
 def usage(body):
@@ -47,21 +37,7 @@ def usage(body):
             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 7}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def send_json(self, status, value, extra=None):
-        data = json.dumps(value).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(JSONHandler):
 
     def do_GET(self):
         self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": "no such route"}})
@@ -72,12 +48,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_POST(self):
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length)
-        try:
-            body = json.loads(raw or b"{}")
-        except ValueError:
-            body = {}
+        body = self.read_json()
         path = self.path.split("?")[0]
         if path.endswith("/count_tokens"):
             self.send_json(200, {"input_tokens": usage(body)["input_tokens"]})
@@ -85,13 +56,12 @@ class Handler(BaseHTTPRequestHandler):
         if not path.endswith("/v1/messages"):
             self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": "no such route"}})
             return
-        turn = next_turn() if main_loop_request(body) else {"text": "ok"}
+        turn = SCRIPT.take() if main_loop_request(body) else {"text": "ok"}
         entry = {"path": path, "main_loop": main_loop_request(body), "turn": turn,
                  "headers": {k.lower(): v for k, v in self.headers.items() if k.lower() in ("anthropic-version", "content-type")},
                  "has_api_key": bool(self.headers.get("x-api-key") or self.headers.get("authorization")),
                  "body": body}
-        with LOCK, open(LOG_PATH, "a") as log:
-            log.write(json.dumps(entry) + "\n")
+        SCRIPT.log(entry)
         if "error" in turn:
             status = int(turn["error"])
             kind = {429: "rate_limit_error", 500: "api_error", 529: "overloaded_error", 401: "authentication_error"}.get(status, "api_error")
@@ -102,9 +72,7 @@ class Handler(BaseHTTPRequestHandler):
         if turn.get("text"):
             blocks.append({"type": "text", "text": turn["text"]})
         for call in turn.get("tool_use", []):
-            with LOCK:
-                STATE["ids"] += 1
-                n = STATE["ids"]
+            n = SCRIPT.new_id()
             blocks.append({"type": "tool_use", "id": "toolu_%04d_%s" % (n, uuid.uuid4().hex[:8]), "name": call["name"], "input": call["input"]})
         stop = "tool_use" if turn.get("tool_use") else "end_turn"
         u = usage(body)
@@ -115,12 +83,7 @@ class Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             self.send_json(200, message)
             return
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("connection", "close")
-        self.end_headers()
-        self.close_connection = True
+        self.start_event_stream()
 
         def event(name, data):
             self.wfile.write(("event: %s\ndata: %s\n\n" % (name, json.dumps(data))).encode())
@@ -150,16 +113,5 @@ class Handler(BaseHTTPRequestHandler):
         event("message_stop", {"type": "message_stop"})
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    tmp = PORT_FILE + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(server.server_address[1]))
-    import os
-    os.rename(tmp, PORT_FILE)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Handler, PORT_FILE)

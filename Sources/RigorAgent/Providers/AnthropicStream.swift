@@ -22,7 +22,7 @@ public struct ModelAnswer: Sendable, Equatable {
 /// Assembles an Anthropic Messages stream (`message_start`, `content_block_start` /
 /// `content_block_delta` (`text_delta`, `input_json_delta`) / `content_block_stop`,
 /// `message_delta`, `message_stop`, `ping`, `error`) as its events arrive.
-public struct AnthropicStreamAssembler: Sendable {
+public struct AnthropicStreamAssembler: StreamAssembler {
     private var answer = ModelAnswer()
     private var texts: [Int: String] = [:]
     private var tools: [Int: (id: String, name: String, json: String)] = [:]
