@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorGuard
 
 /// How `rigor exec` and `rigor protocol run` behave when a run broker is active.
 public enum BrokerForwarding {
@@ -20,9 +21,9 @@ public enum BrokerForwarding {
         guard let required = environment[RunBroker.specVariable], !required.isEmpty else { return nil }
         // Only an absolute path means one file whatever the working directory (the agent's choice).
         guard required.hasPrefix("/") else { return "\(RunBroker.specVariable) is not an absolute path (\(required)); this run is refused" }
-        let want = PathResolutionLite.resolve(required)
+        let want = PathResolution.resolve(required, relativeTo: "/")
         guard let specPath else { return "this run was requested through rigor run's broker, which only starts runs of \(want); no spec was found for it" }
-        let got = PathResolutionLite.resolve(specPath)
+        let got = PathResolution.resolve(specPath, relativeTo: FileManager.default.currentDirectoryPath)
         return got == want ? nil : "this run was requested through rigor run's broker, which only starts runs of \(want), not of \(got)"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorGuard
 
 /// One request to the run broker (docs/broker.md): a `rigor exec` or `rigor protocol run`
 /// command line from inside the sandbox, to be run by the Rigor process outside it. Requests
@@ -79,8 +80,8 @@ public struct BrokerRequest: Sendable, Equatable {
         guard let cwd = o["cwd"]?.stringValue, cwd.hasPrefix("/"), !cwd.utf8.contains(0) else {
             return .failure(BrokerRefusal("cwd: expected an absolute path"))
         }
-        let resolved = PathResolutionLite.resolve(cwd)
-        guard PathResolutionLite.isWithin(resolved, workspaceRoot) else {
+        let resolved = PathResolution.resolve(cwd, relativeTo: "/")
+        guard PathResolution.isWithin(resolved, workspaceRoot) else {
             return .failure(BrokerRefusal("cwd: \(cwd) is outside the workspace \(workspaceRoot)"))
         }
         var isDir: ObjCBool = false
@@ -110,15 +111,4 @@ public struct BrokerRefusal: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { "broker: " + message }
-}
-
-/// Path resolution without following into the guard module (symbolic links resolved).
-enum PathResolutionLite {
-    static func resolve(_ path: String) -> String {
-        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
-    }
-
-    static func isWithin(_ path: String, _ root: String) -> Bool {
-        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
-    }
 }

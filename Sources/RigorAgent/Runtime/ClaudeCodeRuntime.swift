@@ -1,5 +1,6 @@
 import Foundation
 import RigorBasics
+import RigorGuard
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,16 +27,11 @@ public struct ClaudeCodeRuntime: Sendable {
         self.specPath = specPath; self.rigorExecutable = rigorExecutable
     }
 
-    /// The hook settings passed with `--settings` (the workspace's own settings still apply).
-    public var settingsJSON: String {
-        let hook = JSONObject([("type", .string("command")), ("command", .string(Self.shellQuote(rigorExecutable) + " hook pre-tool-use"))])
-        let matcher = JSONObject([("matcher", .string("*")), ("hooks", .array([.object(hook)]))])
-        return JSONValue.object(JSONObject([("hooks", .object(JSONObject([("PreToolUse", .array([.object(matcher)]))])))])).serialized(pretty: false)
-    }
-
     public var arguments: [String] {
         var argv = [executable, "-p", Self.task, "--output-format", "stream-json", "--verbose",
-                    "--append-system-prompt", prompt, "--allowed-tools", Self.allowedTools, "--settings", settingsJSON]
+                    "--append-system-prompt", prompt, "--allowed-tools", Self.allowedTools,
+                    // The hook settings `rigor guard claude-settings` writes (the workspace's own settings still apply).
+                    "--settings", ClaudeSettings.json(specPath: specPath, rigorPath: rigorExecutable)]
         if let model { argv += ["--model", model] }
         return argv
     }
@@ -90,8 +86,4 @@ public struct ClaudeCodeRuntime: Sendable {
     }
 
     static func isClaudeCredential(_ name: String) -> Bool { name.hasPrefix("ANTHROPIC_") || name.hasPrefix("CLAUDE_CODE_") }
-
-    static func shellQuote(_ s: String) -> String {
-        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 }
