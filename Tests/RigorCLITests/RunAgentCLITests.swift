@@ -205,6 +205,30 @@ struct RunAgentCLITests {
         #expect(r.status == 1, "no metrics.json: Rigor's abort metrics; nothing got through to tamper: \(r.stderr)")
     }
 
+    @Test func linksPlantedAsMetricsOrConfigAreNeverReadOutsideTheSandbox() throws {
+        let dir = try Self.workspace()
+        // A JSON file outside the workspace that the agent cannot see, but Rigor could read.
+        let outside = TempDirectory(prefix: "rigor-outside")
+        let secret = outside.write("credentials.json", #"{"auth_token": "OUTSIDE-SECRET-5521", "val_accuracy": 0.31337}"#)
+        let metrics = dir.path + "/" + Self.experiment + "/metrics.json", config = dir.path + "/" + Self.experiment + "/config.json"
+        let server = try ScriptedAnthropicServer(turns: Self.turns([
+            Self.execRuns[0],
+            ["tool_use": [Self.bash("python3 -c \"import os; os.symlink('\(secret)', '\(metrics)'); os.symlink('\(secret)', '\(config)')\"")]],
+            ["text": "Done."],
+        ]))
+        let r = try Self.run(dir, server)
+        #expect(r.status == 1, "\(r.stderr)")
+        let grep = try runProcess(["/usr/bin/env", "grep", "-rl", "OUTSIDE-SECRET-5521\\|0.31337", dir.path + "/" + Self.experiment])
+        #expect(grep.stdout.isEmpty, "the outside file's content reached: \(grep.stdout)")
+        let written = try #require(Self.json(dir, Self.experiment + "/metrics.json"))
+        #expect(written["abort_triggered"] as? Bool == true, "Rigor wrote its own metrics.json")
+        for kept in ["metrics.agent.json", "config.agent.json"] {
+            let path = dir.path + "/" + Self.experiment + "/rigor/" + kept
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == secret, "the link itself is kept: \(kept)")
+        }
+        #expect(outside.read("credentials.json")?.contains("OUTSIDE-SECRET-5521") == true, "the outside file is untouched")
+    }
+
     @Test func aHangIsStoppedAtTheTimeBudgetWithAbortMetricsAndNoProcessLeft() throws {
         let dir = try Self.workspace()
         let marker = "rigor-hang-\(UUID().uuidString.prefix(8))"

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RigorBasics
 
 /// Completes `results/<exp>/config.json` with the provenance of `rigor run`: every field the
@@ -11,13 +14,19 @@ public enum ConfigCompletion {
         let path = resultsDir + "/config.json"
         var config = JSONObject()
         var sentence = "config.json written by Rigor (the \(writer) wrote none)"
-        if FileManager.default.fileExists(atPath: path) {
-            if let data = try? TextFile.readBytes(path, limit: 16 << 20), let o = (try? JSONReader.parse(data))?.value.objectValue {
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            // Read without following a link: a link planted there is moved aside, never read.
+            let bytes: [UInt8]?
+            do { bytes = try DirectoryHandle.open(resultsDir).read("config.json", limit: 16 << 20) } catch { bytes = nil }
+            if let bytes, let o = (try? JSONReader.parse(bytes: bytes))?.value.objectValue {
                 config = o
                 sentence = "config.json written by the \(writer), completed by Rigor (its fields kept as written)"
             } else {
-                try FileManager.default.copyItem(atPath: path, toPath: records.file("config.agent.json"))
-                sentence = "the \(writer)'s config.json is not a JSON object; kept as rigor/config.agent.json, and Rigor wrote config.json"
+                let kept = records.file("config.agent.json")
+                try? FileManager.default.removeItem(atPath: kept)
+                try FileManager.default.moveItem(atPath: path, toPath: kept)
+                sentence = "the \(writer)'s config.json is not a JSON object (or not a regular file); kept as rigor/config.agent.json, and Rigor wrote config.json"
             }
         }
         for (k, v) in provenance where k != "rigor_run" && config[k] == nil { config[k] = v }

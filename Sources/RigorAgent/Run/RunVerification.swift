@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RigorBasics
 import RigorReport
 import RigorResults
@@ -54,7 +57,8 @@ public struct RunVerification: Sendable {
         try? records.write(json: report.jsonValue, to: "validation.json")
         result.valid = report.isValid
         result.errors += report.violations.filter { $0.severity == .error }.map(\.textLine)
-        if let data = try? TextFile.readBytes(metricsPath, limit: 64 << 20), let o = (try? JSONReader.parse(data))?.value.objectValue {
+        if let bytes = (try? DirectoryHandle.open(resultsDir).read("metrics.json", limit: 64 << 20)) ?? nil,
+           let o = (try? JSONReader.parse(bytes: bytes))?.value.objectValue {
             result.aborted = o["abort_triggered"]?.boolValue ?? false
         }
         return result
@@ -62,9 +66,15 @@ public struct RunVerification: Sendable {
 
     enum MetricsState { case valid, missing, notJSON(String) }
 
+    /// The agent wrote metrics.json, so it is read without following a link: a symbolic link
+    /// there (to a file outside the sandbox's reach) is never read, only moved aside.
     func metricsState() -> MetricsState {
-        guard FileManager.default.fileExists(atPath: metricsPath) else { return .missing }
-        do { _ = try JSONReader.parse(try TextFile.readBytes(metricsPath, limit: 64 << 20)) } catch { return .notJSON("\(error)") }
+        var st = stat()
+        guard lstat(metricsPath, &st) == 0 else { return .missing }
+        do {
+            guard let bytes = try DirectoryHandle.open(resultsDir).read("metrics.json", limit: 64 << 20) else { return .missing }
+            _ = try JSONReader.parse(bytes: bytes)
+        } catch { return .notJSON("\(error)") }
         return .valid
     }
 
