@@ -53,20 +53,29 @@ extension JSONValue {
         return "\(d)"
     }
 
+    /// A JSON string: the text between escapes is appended in runs, not scalar by scalar.
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
+        let utf8 = s.utf8
+        var runStart = utf8.startIndex
+        var i = runStart
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 {
+                if runStart != i { out += Substring(s.utf8[runStart..<i]) }
+                switch b {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                default: out += String(format: "\\u%04x", UInt32(b))
+                }
+                runStart = utf8.index(after: i)
             }
+            i = utf8.index(after: i)
         }
+        if runStart != utf8.endIndex { out += Substring(s.utf8[runStart..<utf8.endIndex]) }
         out += "\""
     }
 }
