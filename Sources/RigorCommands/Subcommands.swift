@@ -15,5 +15,6 @@ extension RigorCommand {
         InitCommand.self,
         RunCommand.self,
         ExecIngestBenchCommand.self,
+        AgentBenchCommand.self,
     ]
 }

@@ -44,7 +44,7 @@ struct InitCLITests {
         ws.write("rigor.yaml", "agent: claude\nmodels: opus\n")
         let r = try rigor("init", ws.path)
         #expect(r.status == 2)
-        #expect(r.errorLines.last == "rigor: \(ws.path)/rigor.yaml:2: unknown key 'models' (known: agent, model, time_budget, cloud_preference)", "\(r.stderr)")
+        #expect(r.errorLines.last == "rigor: \(ws.path)/rigor.yaml:2: unknown key 'models' (known: agent, model, provider, base_url, api_key_env, context_window, max_turns, time_budget, cloud_preference)", "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/.claude"))
 
         ws.write("rigor.yaml", "cloud_preference: sometimes\n")

@@ -54,7 +54,7 @@ struct RunNoneCLITests {
         let noPlan = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none"], cwd: dir.path)
         #expect(noPlan.status == 2 && noPlan.errorLines == ["rigor: --agent none runs a plan with no agent: pass --plan PLAN (docs/plan.md)"], "\(noPlan.stderr)")
         let unknown = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "gpt"], cwd: dir.path)
-        #expect(unknown.status == 2 && unknown.errorLines == ["rigor: --agent gpt: expected claude or none"], "\(unknown.stderr)")
+        #expect(unknown.status == 2 && unknown.errorLines == ["rigor: --agent gpt: expected claude, codex, builtin, none"], "\(unknown.stderr)")
         let budget = try rigor(arguments: ["run", "experiments/exp-001-hidden-width.md", "--agent", "none", "--plan", "plan.yaml", "--time-budget", "soon"], cwd: dir.path)
         #expect(budget.status == 2 && budget.stderr.contains("--time-budget soon: expected a duration"), "\(budget.stderr)")
         // A plan that cannot run is refused before anything starts, so the experiment can still run later.

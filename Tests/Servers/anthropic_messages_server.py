@@ -7,9 +7,10 @@ tool_use blocks, message_delta with stop_reason and usage, message_stop), or as 
 when the request does not ask for a stream. Every request is appended to a JSON-lines log.
 
 The script is a JSON list of turns. Each request of the agent's main loop (one that declares
-tools) takes the next turn; other requests (titles, summaries, quota checks) get a short text
+tools named Bash or bash: Claude Code's or Rigor's builtin agent) takes the next turn; other requests (titles, summaries, quota checks) get a short text
 answer. A turn is one of:
   {"text": "...", "tool_use": [{"name": "Bash", "input": {...}}, ...]}
+      (a call may give "raw": "..." instead of "input": its arguments exactly as sent, e.g. not JSON)
   {"error": 429, "retry_after": 0}      an API error with this HTTP status
   {"cut": true}                          the stream ends mid-message (connection closed)
 When the script runs out, the server answers "Done." with stop_reason end_turn.
@@ -28,7 +29,7 @@ SCRIPT = Script(SCRIPT_PATH, LOG_PATH)
 
 
 def main_loop_request(body):
-    return any(t.get("name") == "Bash" for t in body.get("tools") or [])
+    return any(t.get("name") in ("Bash", "bash") for t in body.get("tools") or [])
 
 
 def usage(body):
@@ -73,12 +74,13 @@ class Handler(JSONHandler):
             blocks.append({"type": "text", "text": turn["text"]})
         for call in turn.get("tool_use", []):
             n = SCRIPT.new_id()
-            blocks.append({"type": "tool_use", "id": "toolu_%04d_%s" % (n, uuid.uuid4().hex[:8]), "name": call["name"], "input": call["input"]})
+            blocks.append({"type": "tool_use", "id": "toolu_%04d_%s" % (n, uuid.uuid4().hex[:8]), "name": call["name"], "input": call.get("input", {}),
+                           "raw": call.get("raw")})
         stop = "tool_use" if turn.get("tool_use") else "end_turn"
         u = usage(body)
         u["output_tokens"] = 5 + sum(len(json.dumps(b)) // 4 for b in blocks)
         message = {"id": "msg_" + uuid.uuid4().hex[:16], "type": "message", "role": "assistant",
-                   "model": body.get("model", "scripted"), "content": blocks, "stop_reason": stop,
+                   "model": body.get("model", "scripted"), "content": [{k: v for k, v in b.items() if k != "raw"} for b in blocks], "stop_reason": stop,
                    "stop_sequence": None, "usage": u}
         if not body.get("stream"):
             self.send_json(200, message)
@@ -104,7 +106,7 @@ class Handler(JSONHandler):
             else:
                 event("content_block_start", {"type": "content_block_start", "index": i,
                                               "content_block": {"type": "tool_use", "id": b["id"], "name": b["name"], "input": {}}})
-                args = json.dumps(b["input"])
+                args = b["raw"] if b.get("raw") is not None else json.dumps(b["input"])
                 for k in range(0, len(args), 30):
                     event("content_block_delta", {"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": args[k:k + 30]}})
             event("content_block_stop", {"type": "content_block_stop", "index": i})

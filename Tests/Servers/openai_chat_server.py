@@ -10,12 +10,14 @@ Every request is appended to a JSON-lines log.
 
 The script is the same JSON list of turns as anthropic_messages_server.py's: requests that
 declare tools take the next turn; a turn is {"text", "tool_use": [{"name", "input"}]},
-{"error": status, "retry_after": s} or {"cut": true}. When it runs out: "Done.", stop.
+{"error": status, "retry_after": s}, {"cut": true} or {"stall": s} (the stream starts, then
+nothing for s seconds). When it runs out: "Done.", stop.
 
 Usage: openai_chat_server.py SCRIPT.json REQUEST_LOG.jsonl PORT_FILE
 """
 import json
 import sys
+import time
 import uuid
 
 from scripted_server import JSONHandler, Script, serve
@@ -42,7 +44,8 @@ class Handler(JSONHandler):
         calls = []
         for call in turn.get("tool_use", []):
             n = SCRIPT.new_id()
-            calls.append({"id": "call_%04d" % n, "name": call["name"], "arguments": json.dumps(call["input"])})
+            raw = call.get("raw")
+            calls.append({"id": "call_%04d" % n, "name": call["name"], "arguments": raw if raw is not None else json.dumps(call["input"])})
         text = turn.get("text", "")
         finish = "tool_calls" if calls else "stop"
         prompt = max(1, len(json.dumps(body.get("messages", []))) // 4)
@@ -67,6 +70,9 @@ class Handler(JSONHandler):
             self.wfile.flush()
 
         chunk({"role": "assistant", "content": ""})
+        if turn.get("stall"):
+            time.sleep(float(turn["stall"]))
+            return
         if turn.get("cut"):
             chunk({"content": "Half a sen"})
             return

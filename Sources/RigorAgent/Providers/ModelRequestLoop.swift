@@ -47,6 +47,7 @@ enum ModelRequestLoop {
         var attempt = 0
         while true {
             attempt += 1
+            if Task.isCancelled { throw ModelError(provider: endpoint.provider, model: endpoint.model, status: nil, message: "the request was cancelled") }
             let failure: (status: Int?, why: String, retryAfter: String?, retryable: Bool)
             do {
                 let response = try await http.post(url: endpoint.url, headers: endpoint.headers, body: body)
@@ -60,12 +61,13 @@ enum ModelRequestLoop {
                     } catch {}
                     let answer = assembler.result
                     if answer.complete { return answer }
-                    failure = (200, assembler.streamError ?? "the stream ended before the answer was complete", nil, true)
+                    failure = (nil, assembler.streamError ?? "the stream ended before the answer was complete", nil, true)
                 } else {
                     var text: [UInt8] = []
                     do { for try await chunk in response.body where text.count < 65536 { text += chunk } } catch {}
-                    let message = (try? JSONReader.parse(bytes: text))?.value["error"]?["message"]?.stringValue
-                        ?? String(decoding: text.prefix(300), as: UTF8.self)
+                    // `{"error": {"message": …}}` (OpenAI, Anthropic, vLLM) or `{"error": "…"}` (Ollama, llama.cpp).
+                    let error = (try? JSONReader.parse(bytes: text))?.value["error"]
+                    let message = error?["message"]?.stringValue ?? error?.stringValue ?? String(decoding: text.prefix(300), as: UTF8.self)
                     failure = (response.status, message, response.header("retry-after"), ModelRetry.isRetryable(status: response.status))
                 }
             } catch {

@@ -43,26 +43,6 @@ public struct AgentRun: Sendable {
         }
     }
 
-    /// The agent to use: the flag, else rigor.yaml, else `claude` when it is on PATH.
-    static func chooseAgent(flag: String?, configured: String?, environment: [String: String]) throws -> (name: String, executable: String?) {
-        let name: String
-        if let chosen = flag ?? configured { name = chosen } else if let claude = ExecutableSearch.resolve("claude", path: environment["PATH"], cwd: "/") {
-            return ("claude", claude)
-        } else {
-            throw Refusal(["no agent configured and no `claude` on PATH: install Claude Code (README, \"Configure Claude Code\") and pass --agent claude, or run a plan with no agent: --agent none --plan PLAN (or set agent: in rigor.yaml)"])
-        }
-        switch name {
-        case "none": return ("none", nil)
-        case "claude":
-            guard let claude = ExecutableSearch.resolve("claude", path: environment["PATH"], cwd: "/") else {
-                throw Refusal(["--agent claude: no `claude` executable on PATH; install Claude Code (npm install -g @anthropic-ai/claude-code, or pip install claude-agent-sdk, which bundles it) and put it on PATH"])
-            }
-            return ("claude", claude)
-        default:
-            throw Refusal(["--agent \(name): expected claude or none"])
-        }
-    }
-
     func perform() async throws -> Int32 {
         let env = ProcessInfo.processInfo.environment
         // 1. The spec: refused with its diagnostics when it has errors.
@@ -78,7 +58,8 @@ public struct AgentRun: Sendable {
         let specPath = set.specPath
         let config: WorkspaceConfig?
         do { config = try WorkspaceConfig.load(root: root) } catch { throw Refusal([error.description]) }
-        let agent = try Self.chooseAgent(flag: options.agent, configured: config?.agent, environment: env)
+        let agent: AgentChoice
+        do { agent = try AgentChoice.resolve(options: options, config: config, environment: env) } catch { throw Refusal([error.line]) }
         var planPath: String?
         if let plan = options.planPath { planPath = Workspace.absolute(plan) }
         if agent.name == "none" && planPath == nil { throw Refusal(["--agent none runs a plan with no agent: pass --plan PLAN (docs/plan.md)"]) }
@@ -90,12 +71,25 @@ public struct AgentRun: Sendable {
                 throw Refusal(["\(options.planPath ?? planPath): the plan runs \(planned), not \(set.specPath); nothing was run"])
             }
         }
-        let model = options.model ?? config?.model
+        let model = agent.model
         guard let timeBudget = TimeBudget.resolve(spec: spec, flag: options.timeBudgetSeconds, configured: config?.timeBudgetSeconds) else {
             throw Refusal(["\(spec.path): no time budget: the spec states no max wall-clock and no estimated_wall_hours; pass --time-budget (e.g. 2h) or set time_budget in rigor.yaml"])
         }
         let preference: (CloudPreference, source: String)
         do { preference = try CloudPreference.resolve(flag: options.cloudPreference, workspaceRoot: root) } catch { throw Refusal(["\(error)"]) }
+
+        if options.dryRun {
+            var lines = ["spec: \(specPath)"] + agent.lines
+            lines.append("time_budget: \(DurationText.format(seconds: timeBudget.seconds)) (\(timeBudget.source))")
+            if let planPath { lines.append("plan: \(planPath)") }
+            lines.append("guard: \(GuardProbe.current().mode.rawValue)")
+            lines.append("records: \(set.experimentResultsDir)/rigor/")
+            print(lines.joined(separator: "\n"))
+            return RunExitStatus.valid
+        }
+        // The builtin agent's key stays in this process only: out of the environment the
+        // sandbox, the broker's runs and /proc could show.
+        if agent.name == "builtin", let variable = agent.apiKeyEnv { Secrets.wipeFromEnvironment(variable) }
 
         // 2. The results folder, the lock, an earlier attempt.
         let resultsDir = set.experimentResultsDir
@@ -112,10 +106,10 @@ public struct AgentRun: Sendable {
         let metricsPath = resultsDir + "/metrics.json"
         let last = records.lastOutcome()
         // A phase that ended before anything ran (`refused`: the engine refused the plan) can be run again.
-        if let last, last != "interrupted" && last != "refused" {
+        if let last, !["interrupted", "refused", "model-error"].contains(last) {
             throw Refusal(["\(resultsDir): this experiment already ran (outcome \(last), \(records.file("summary.json"))); it is not run again. Its records stay as they are"])
         }
-        let interruptedEarlier = last == "interrupted" || (records.hasRecords && last == nil)
+        let interruptedEarlier = last == "interrupted" || last == "model-error" || (records.hasRecords && last == nil)
         let refusedEarlier = last == "refused"
         if interruptedEarlier && !options.resume {
             throw Refusal(["\(resultsDir): an earlier rigor run of this experiment was interrupted; pass --resume to continue it (its records are kept under rigor/attempt-N)"])
@@ -134,7 +128,7 @@ public struct AgentRun: Sendable {
         let prompt = RunPrompt.render(RunPrompt.Context(
             specPath: specPath, resultsDir: resultsDir, workspaceRoot: root,
             budgetLeft: Self.budgetLines(ledger: ledger, budget: spec.resourceBudget), timeBudget: timeBudget, advisory: advice.section))
-        let redactor = Redactor.current()
+        let redactor = Redactor(secrets: Secrets.values(in: env) + (agent.apiKey.map { [$0] } ?? []))
         do { try records.write(prompt, to: "prompt.md") } catch { throw Refusal(["\(records.file("prompt.md")): \(error)"]) }
         let transcript: TranscriptWriter
         do { transcript = try TranscriptWriter(path: records.file("transcript.jsonl"), redactor: redactor) } catch { throw Refusal(["\(error)"]) }
@@ -149,7 +143,7 @@ public struct AgentRun: Sendable {
         do { session = try GuardSession.begin(set: set, probe: probe, phase: "agent", witnessRecords: false) } catch { throw Refusal(["\(error)"]) }
         let grant: String?
         do { grant = try BrokerGrant.issue() } catch { _ = try? session.end(); throw Refusal(["\(error)"]) }
-        let runEnvironment = Secrets.scrubbed(env).filter { !$0.key.hasPrefix("RIGOR_BROKER") && $0.key != RunBroker.socketVariable }
+        let runEnvironment = Secrets.scrubbed(env).filter { !$0.key.hasPrefix("RIGOR_BROKER") && $0.key != RunBroker.socketVariable && $0.key != agent.apiKeyEnv }
         let broker: RunBroker
         do {
             broker = try RunBroker(.init(rigorExecutable: options.rigorExecutable, workspaceRoot: root, specPath: specPath,
@@ -177,94 +171,14 @@ public struct AgentRun: Sendable {
 
         let started = Monotonic.seconds()
         let startedAt = ISOTimestamp.now()
-        var parser = ClaudeStreamParser()
-        var agentVersion: String?
-        let stdoutRecord: OutputRecord, stderrRecord: OutputRecord
-        do {
-            stdoutRecord = try OutputRecord(path: records.file(agent.name == "claude" ? "agent-stdout.jsonl" : "agent-stdout.log"), redactor: redactor)
-            stderrRecord = try OutputRecord(path: records.file("agent-stderr.log"), redactor: redactor)
-        } catch {
-            _ = broker.stop(grace: 0); _ = try? session.end(); BrokerGrant.withdraw()
-            throw Refusal(["\(error)"])
-        }
-        defer { stdoutRecord.close(); stderrRecord.close() }
-        var launchFailure: String?
-        var ending: AgentProcess.Ending = .exited(status: 0)
-        var homeNote: String?
-        var preparedHome: String?
-        // The prepared home (with a copied login) goes when the phase ends.
-        defer { if let preparedHome { try? FileManager.default.removeItem(atPath: (preparedHome as NSString).deletingLastPathComponent) } }
-        let argv: [String]
-        var agentEnvironment: [String: String]
-        var agentCwd = root
-        switch agent.name {
-        case "claude":
-            let exe = agent.executable ?? "claude"
-            agentVersion = ClaudeCodeRuntime.version(executable: exe)
-            let runtime = ClaudeCodeRuntime(executable: exe, model: model, prompt: prompt, specPath: specPath, rigorExecutable: options.rigorExecutable)
-            agentEnvironment = runtime.environment(base: env, brokerSocket: broker.socketPath)
-            do {
-                let prepared = try ClaudeCodeRuntime.prepareHome(environment: env)
-                homeNote = prepared.note
-                preparedHome = prepared.home
-                let wrapper = session.wrapper(home: prepared.home, visible: [broker.folder])
-                argv = try wrapper?.wrap(runtime.arguments, workingDirectory: root) ?? runtime.arguments
-            } catch { launchFailure = "cannot prepare the agent's sandbox: \(error)"; argv = [] }
-        default:
-            // No agent: the plan runs through the protocol engine as a brokered run would.
-            agentVersion = "rigor " + options.rigorVersion
-            argv = [options.rigorExecutable, "protocol", "run", planPath ?? ""]
-            agentEnvironment = runEnvironment
-            agentEnvironment[RunBroker.specVariable] = specPath
-            if let grant { agentEnvironment[BrokerGrant.variable] = grant }
-            agentCwd = FileManager.default.currentDirectoryPath
-        }
-        if let homeNote { log(.note(homeNote)) }
-        log(.session(runtime: agent.name, model: model, sessionID: nil, tools: agent.name == "claude" ? ClaudeCodeRuntime.allowedTools.split(separator: ",").map(String.init) : []))
-        if launchFailure == nil {
-            let process = AgentProcess(argv: argv, environment: agentEnvironment, workingDirectory: agentCwd)
-            let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> any DispatchSourceSignal in
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { process.interrupt() }
-                source.resume()
-                return source
-            }
-            let isClaude = agent.name == "claude"
-            let echo = !options.json
-            let deadline = started + timeBudget.seconds
-            let grace = options.killGraceSeconds
-            let (result, finalParser) = await withCheckedContinuation { (done: CheckedContinuation<(Result<AgentProcess.Ending, LaunchError>, ClaudeStreamParser), Never>) in
-                Thread.detachNewThread {
-                    var localParser = ClaudeStreamParser()
-                    var errPending: [UInt8] = []
-                    let result = Result { () throws(LaunchError) -> AgentProcess.Ending in
-                        try process.run(deadline: deadline, budgetSeconds: timeBudget.seconds, grace: grace, line: { line in
-                            stdoutRecord.append(line + [10])
-                            if isClaude { for e in localParser.entries(forLine: line) { log(e) } }
-                            else if echo { FileHandle.standardOutput.write(Data(line + [10])) }
-                        }, errorBytes: { chunk in
-                            // Kept whole lines at a time, so a secret is never split across two writes.
-                            errPending += chunk
-                            if let nl = errPending.lastIndex(of: 10) {
-                                stderrRecord.append(Array(errPending[...nl]))
-                                errPending.removeSubrange(...nl)
-                            }
-                            if !isClaude { FileHandle.standardError.write(Data(chunk)) }
-                        })
-                    }
-                    stderrRecord.append(errPending)
-                    done.resume(returning: (result, localParser))
-                }
-            }
-            signals.forEach { $0.cancel() }
-            switch result {
-            case .success(let e): ending = e
-            case .failure(let error): launchFailure = error.description
-            }
-            parser = finalParser
-        }
+        let phase = await runAgentPhase(AgentPhase.Context(
+            agent: agent, prompt: prompt, specPath: specPath, root: root, planPath: planPath, environment: env,
+            runEnvironment: runEnvironment, grant: grant, session: session, broker: broker, records: records, redactor: redactor,
+            deadline: started + timeBudget.seconds, budgetSeconds: timeBudget.seconds, log: log))
         console.finishLine()
+        let ending = phase.ending
+        let launchFailure = phase.launchFailure
+        let agentVersion = phase.agentVersion
 
         // 5. Afterwards, whatever happened: the broker stops (runs still going are interrupted),
         // strays are swept, the guard verifies and restores.
@@ -279,8 +193,6 @@ public struct AgentRun: Sendable {
         } catch { guardNotes = ["the protected files could not be verified: \(error)"]; tamperEvents = 1 }
         BrokerGrant.withdraw()
         let elapsed = Monotonic.seconds() - started
-        stdoutRecord.close()
-        stderrRecord.close()
 
         let stopReason: String?
         var agentStatus: Int32?
@@ -288,11 +200,11 @@ public struct AgentRun: Sendable {
         case .timeBudget(let s):
             stopReason = "wall-clock time budget of \(NumberText.short(s)) s reached (\(timeBudget.source)); the agent and its runs were stopped"
         case .interrupted: stopReason = "interrupted (Ctrl-C) after \(DurationText.format(seconds: elapsed)); the agent and its runs were stopped"
-        case .exited(let status): stopReason = nil; agentStatus = launchFailure == nil ? status : nil
+        case .exited(let status): stopReason = phase.turnLimit; agentStatus = launchFailure == nil ? status : nil
         }
         if let launchFailure { log(.note("the agent could not be started: \(launchFailure)")) }
         if let stopReason { log(.note(stopReason)) }
-        if let s = agentStatus, launchFailure == nil { log(.note("the agent exited with status \(s)")) }
+        if let s = agentStatus, launchFailure == nil, agent.name != "builtin" { log(.note("the agent exited with status \(s)")) }
         if stoppedRuns > 0 { log(.note("\(stoppedRuns) brokered run(s) were still going and were stopped")) }
         if strays > 0 { log(.note("\(strays) process(es) left behind were killed")) }
         for n in guardNotes { log(.note("guard: " + n)) }
@@ -304,6 +216,8 @@ public struct AgentRun: Sendable {
         provenance["agent"] = .string(agent.name)
         provenance["agent_version"] = agentVersion.map { .string($0) } ?? .null
         provenance["model"] = model.map { .string($0) } ?? .null
+        if let provider = agent.provider { provenance["provider"] = .string(provider) }
+        if let url = agent.baseURL { provenance["base_url"] = .string(url) }
         provenance["prompt_sha256"] = .string(SHA256.hex(Data(prompt.utf8)))
         provenance["rigor_version"] = .string(options.rigorVersion)
         provenance["guard_mode"] = .string(probe.mode.rawValue)
@@ -318,18 +232,23 @@ public struct AgentRun: Sendable {
         let fallbackReason: String? = {
             if let stopReason { return stopReason }
             if let launchFailure { return "the agent could not be started: \(launchFailure)" }
+            if let failure = phase.modelFailure { return "the model API failed: \(failure)" }
             return nil
         }()
         let check = verification.verify(agentLabel: agent.name == "none" ? "rigor protocol run" : "agent",
                                         agentStatus: agentStatus, stopReason: fallbackReason, guardNotes: guardNotes)
         let trace = verification.trace()
-        let usage = parser.totalUsage
+        let counts = phase.counts
 
         // 7. The outcome and the exit status.
         var outcome = "complete"
         var status = RunExitStatus.valid
         if case .interrupted = ending { outcome = "interrupted"; status = RunExitStatus.interrupted }
         else if tamperEvents > 0 { outcome = "tampering"; status = RunExitStatus.tampered }
+        else if phase.modelFailure != nil {
+            // Nothing ran yet: the next rigor run starts again; otherwise it continues with --resume.
+            outcome = verification.runCount() == 0 ? "refused" : "model-error"; status = RunExitStatus.badInput
+        }
         else if agent.name == "none", let s = agentStatus, [2, 4].contains(s), check.wroteFallback { outcome = "refused"; status = s }
         else if check.aborted && !(check.wroteFallback && stopReason == nil) { outcome = "aborted"; status = RunExitStatus.aborted }
         else if !check.valid || check.wroteFallback { outcome = "invalid"; status = RunExitStatus.violation }
@@ -342,16 +261,18 @@ public struct AgentRun: Sendable {
         summary["agent"] = .string(agent.name)
         summary["agent_version"] = agentVersion.map { .string($0) } ?? .null
         summary["model"] = model.map { .string($0) } ?? .null
+        if let provider = agent.provider { summary["provider"] = .string(provider) }
+        if let url = agent.baseURL { summary["base_url"] = .string(url) }
         summary["agent_exit_status"] = agentStatus.map { .number(Double($0)) } ?? .null
         summary["stop_reason"] = stopReason.map { .string($0) } ?? .null
         summary["started_at"] = .string(startedAt)
         summary["time_used_seconds"] = .number((elapsed * 1000).rounded() / 1000)
         summary["time_budget_seconds"] = .number(timeBudget.seconds)
         summary["time_budget_source"] = .string(timeBudget.source)
-        summary["tokens"] = usage.json
-        summary["agent_turns"] = .number(Double(parser.turns))
-        summary["tool_calls"] = .number(Double(parser.toolCalls))
-        summary["blocked_calls"] = .number(Double(parser.blockedCalls))
+        summary["tokens"] = counts.usage.json
+        summary["agent_turns"] = .number(Double(counts.turns))
+        summary["tool_calls"] = .number(Double(counts.toolCalls))
+        summary["blocked_calls"] = .number(Double(counts.blockedCalls))
         summary["runs_launched"] = .number(Double(verification.runCount()))
         summary["metrics_written_by"] = .string(check.wroteFallback ? "rigor" : (agent.name == "none" ? "rigor protocol run" : "agent"))
         summary["metrics_valid"] = .bool(check.valid)
@@ -367,6 +288,7 @@ public struct AgentRun: Sendable {
         if options.json {
             console.emit(.object(JSONObject([("type", .string("summary")), ("summary", .object(summary))])))
         }
+        if let failure = phase.modelFailure { FileHandle.standardError.write(Data(("rigor: " + redactor.redact(failure.description) + "\n").utf8)) }
         let lines = Self.report(check: check, trace: trace, guardNotes: guardNotes, outcome: outcome, status: status, records: records, stopReason: stopReason)
         for line in lines { FileHandle.standardError.write(Data(("rigor: " + line + "\n").utf8)) }
         return status

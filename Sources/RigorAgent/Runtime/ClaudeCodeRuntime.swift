@@ -36,17 +36,12 @@ public struct ClaudeCodeRuntime: Sendable {
         return argv
     }
 
-    /// The agent's environment: Rigor's own, without Rigor's internal variables, with the broker's
-    /// socket, the spec for the hook, `rigor` first on PATH, and Claude Code's updater and
-    /// non-essential traffic turned off.
-    /// Of the secret variables only Claude Code's own credentials are kept (ANTHROPIC_*,
-    /// CLAUDE_CODE_*): cloud keys and other tokens never reach the agent.
+    /// The agent's environment (`AgentEnvironment`) keeping, of the secret variables, only
+    /// Claude Code's own credentials (ANTHROPIC_*, CLAUDE_CODE_*): cloud keys and other tokens
+    /// never reach the agent. Claude Code's updater and non-essential traffic are turned off.
     public func environment(base: [String: String], brokerSocket: String) -> [String: String] {
-        var env = base.filter { !$0.key.hasPrefix("RIGOR_") && (!Secrets.isSecret($0.key) || Self.isClaudeCredential($0.key)) }
-        env[RunBroker.socketVariable] = brokerSocket
-        env["RIGOR_GUARD_SPEC"] = specPath
-        let rigorDir = (rigorExecutable as NSString).deletingLastPathComponent
-        env["PATH"] = rigorDir + ":" + (base["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        var env = AgentEnvironment.make(base: base, brokerSocket: brokerSocket, specPath: specPath, rigorExecutable: rigorExecutable,
+                                        keepSecret: Self.isClaudeCredential)
         env["DISABLE_AUTOUPDATER"] = "1"
         env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
         env["DISABLE_TELEMETRY"] = "1"
@@ -58,9 +53,7 @@ public struct ClaudeCodeRuntime: Sendable {
     /// environment, a copy of the logged-in user's credentials (`~/.claude/.credentials.json`,
     /// mode 0600). Nothing else of the real home is copied.
     public static func prepareHome(environment: [String: String]) throws -> (home: String, note: String?) {
-        var template = Array("/tmp/rigor-agent-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw RigorFileError.unwritable(path: "/tmp/rigor-agent-XXXXXX", reason: String(cString: strerror(errno))) }
-        let home = String(cString: made) + "/home"
+        let home = try AgentEnvironment.makeHome()
         try FileManager.default.createDirectory(atPath: home + "/.claude", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let hasKey = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"].contains { !(environment[$0] ?? "").isEmpty }
         let real = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
@@ -80,10 +73,7 @@ public struct ClaudeCodeRuntime: Sendable {
     }
 
     /// `claude --version`, first line (nil when it cannot be run).
-    public static func version(executable: String) -> String? {
-        CapturedCommand.text([executable, "--version"], environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)?
-            .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
-    }
+    public static func version(executable: String) -> String? { AgentEnvironment.version(executable: executable) }
 
     static func isClaudeCredential(_ name: String) -> Bool { name.hasPrefix("ANTHROPIC_") || name.hasPrefix("CLAUDE_CODE_") }
 }

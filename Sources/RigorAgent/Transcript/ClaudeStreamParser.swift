@@ -4,7 +4,7 @@ import RigorBasics
 /// Reads Claude Code's `--output-format stream-json` output, one JSON object per line
 /// (`system` init and api_retry, `assistant` messages with text and tool_use blocks, `user`
 /// messages with tool_result blocks, the final `result`), into transcript entries.
-public struct ClaudeStreamParser: Sendable {
+public struct ClaudeStreamParser: AgentOutputParser {
     /// Tool calls seen, by id (to name the tool of a blocked result).
     private var toolNames: [String: String] = [:]
     /// Message ids whose usage was counted (a message arrives once per content block).
@@ -21,6 +21,12 @@ public struct ClaudeStreamParser: Sendable {
     public init() {}
 
     public var totalUsage: TokenUsage { reportedUsage ?? usage }
+
+    public var counts: SessionCounts {
+        var c = SessionCounts()
+        c.turns = turns; c.toolCalls = toolCalls; c.blockedCalls = blockedCalls; c.usage = totalUsage
+        return c
+    }
 
     /// The entries one line of output gives (none for lines that are not Claude Code events).
     public mutating func entries(forLine line: [UInt8]) -> [TranscriptEntry] {
