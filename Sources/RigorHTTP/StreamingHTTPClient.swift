@@ -33,6 +33,8 @@ public final class StreamingHTTPClient: Sendable {
     public init(connectTimeoutSeconds: Int64 = 30) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(connectTimeoutSeconds), read: .seconds(600))
+        // A redirect is not followed: it could carry a key header (x-api-key) to another host.
+        configuration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -15,8 +15,8 @@ struct BuiltinAgentPartsTests {
         #expect(AgentTool.problem(with: nil, raw: "{\"path\": ", for: read)?.hasPrefix("the arguments are not valid JSON ({\"path\": )") == true)
         #expect(AgentTool.problem(with: .array([]), raw: "[]", for: read) == "the arguments must be a JSON object, not array")
         #expect(AgentTool.problem(with: ["offset": 2], raw: "", for: read) == "missing required field 'path'")
-        #expect(AgentTool.problem(with: ["path": "a", "offset": "two"], raw: "", for: read) == "field 'offset' must be an integer, not string")
-        #expect(AgentTool.problem(with: ["path": "a", "offset": 2.5], raw: "", for: read) == "field 'offset' must be an integer, not number")
+        #expect(AgentTool.problem(with: ["path": "a", "offset": "two"], raw: "", for: read) == "field 'offset' must be an integer (at most 10^9), not string")
+        #expect(AgentTool.problem(with: ["path": "a", "offset": 2.5], raw: "", for: read) == "field 'offset' must be an integer (at most 10^9), not 2.5")
         #expect(AgentTool.problem(with: ["path": "a", "mode": "x"], raw: "", for: read) == "unknown field 'mode'")
         #expect(AgentTool.problem(with: ["path": "a", "offset": 3, "limit": 4], raw: "", for: read) == nil)
         #expect(AgentTool.all.map(\.name) == ["read_file", "write_file", "edit_file", "list_files", "glob", "grep", "bash", "finish"])
@@ -36,7 +36,7 @@ struct BuiltinAgentPartsTests {
         #expect(try files.read(path: "notes/a.txt", offset: 2, limit: 1) == "     2\ttwo\n[lines 2–2 of 3; pass offset 3 to read on]\n")
         #expect(throws: WorkspaceFiles.Failure.self) { try files.edit(path: "notes/a.txt", old: "two", new: "2", all: false) }
         do { _ = try files.edit(path: "notes/a.txt", old: "two", new: "2", all: false) } catch {
-            #expect("\(error)".contains("occurs 2 times"))
+            #expect("\(error)".contains("occurs more than once"))
         }
         do { _ = try files.edit(path: "notes/a.txt", old: "three", new: "3", all: false) } catch {
             #expect("\(error)".contains("was not found"))
@@ -74,6 +74,44 @@ struct BuiltinAgentPartsTests {
         #expect(throws: WorkspaceFiles.Failure.self) { try files.grep(pattern: "(", path: nil, glob: nil) }
         #expect(GlobPattern("a/**/b?.[ch]")!.matches("a/x/y/b1.c") && GlobPattern("a/**/b?.[ch]")!.matches("a/b2.h"))
         #expect(!GlobPattern("*.py")!.matches("scripts/train.py"))
+    }
+
+    @Test func hostileInputsAreRefusedWithoutTrappingHangingOrBlowingUp() throws {
+        let (dir, base) = try Self.files()
+        var files = base
+        // Numbers that would trap a conversion.
+        let read = Self.tool("read_file"), bash = Self.tool("bash")
+        for bad: JSONValue in [1e19, 1e300, "Infinity", -1e10, 2.5] {
+            #expect(AgentTool.problem(with: ["path": "a", "offset": bad], raw: "", for: read) != nil, "\(bad)")
+            #expect(AgentTool.problem(with: ["command": "true", "timeout_seconds": bad], raw: "", for: bash) != nil, "\(bad)")
+        }
+        #expect(JSONValue.number(1e300).clampedInt == 1_000_000_000_000_000 && JSONValue.number(.nan).clampedInt == nil)
+        // A glob that backtracking would take for ever on: matched in polynomial time.
+        let name = String(repeating: "a", count: 200)
+        dir.write(name, "x")
+        let started = Date()
+        #expect(try files.glob(pattern: String(repeating: "**a", count: 12) + "**b") == "no files match " + String(repeating: "**a", count: 12) + "**b")
+        #expect(Date().timeIntervalSince(started) < 5)
+        // A regular expression with catastrophic backtracking stops at the grep's own limit.
+        dir.write("slow.txt", String(repeating: "a", count: 64) + "b\n")
+        files.grepSeconds = 0.5
+        let grep = try files.grep(pattern: "(a|aa)+$", path: "slow.txt", glob: nil)
+        #expect(grep.contains("the search stopped after 0.5 s"), "\(grep)")
+        // An edit that would multiply the file is refused before it is built.
+        dir.write("big.txt", String(repeating: "a", count: 1_000_000))
+        do { _ = try files.edit(path: "big.txt", old: "a", new: String(repeating: "b", count: 100), all: true); Issue.record("edited") } catch {
+            #expect("\(error)".contains("larger than 8 MB"))
+        }
+        // A folder is not a file.
+        for path in [".", "scripts"] {
+            do { _ = try files.write(path: path, content: "x"); Issue.record("wrote \(path)") } catch {
+                #expect("\(error)".contains("is a folder"), "\(error)")
+            }
+        }
+        // read_file returns at most 256 KB at once and says how to read on.
+        dir.write("long.txt", String(repeating: String(repeating: "y", count: 1000) + "\n", count: 1000))
+        let long = try files.read(path: "long.txt", offset: nil, limit: nil)
+        #expect(long.utf8.count < 300_000 && long.contains("pass offset"))
     }
 
     @Test func cappedOutputKeepsHeadAndTail() {

@@ -34,7 +34,12 @@ struct RunCodexCLITests {
         #expect(grep.stdout.isEmpty, "the API key was written to: \(grep.stdout)")
     }
 
-    static let copyWriter = "cp \(T.writer) scripts/write_metrics.py"
+    /// Writes the metrics script into the workspace from a here-document (the repository may
+    /// lie under /tmp, which the sandbox replaces with its own).
+    static var copyWriter: String {
+        let source = (try? String(contentsOfFile: T.writer, encoding: .utf8)) ?? ""
+        return "cat > scripts/write_metrics.py <<'RIGOR_WRITER_EOF'\n" + source + "\nRIGOR_WRITER_EOF"
+    }
 
     @Test func honestProtocolRunAfterA500AndARateLimitIsValidAndTraced() throws {
         let dir = try T.workspace()

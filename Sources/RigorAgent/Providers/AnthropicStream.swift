@@ -39,7 +39,7 @@ public struct AnthropicStreamAssembler: StreamAssembler {
         case "message_start":
             if let u = o["message"]?["usage"]?.objectValue { answer.usage = answer.usage + TokenUsage(anthropic: u) }
         case "content_block_start":
-            let i = Int(o["index"]?.doubleValue ?? -1)
+            let i = o["index"]?.clampedInt ?? -1
             guard let block = o["content_block"]?.objectValue else { return }
             order.append(i)
             if block["type"]?.stringValue == "tool_use" {
@@ -48,7 +48,7 @@ public struct AnthropicStreamAssembler: StreamAssembler {
                 texts[i] = block["text"]?.stringValue ?? ""
             }
         case "content_block_delta":
-            let i = Int(o["index"]?.doubleValue ?? -1)
+            let i = o["index"]?.clampedInt ?? -1
             guard let delta = o["delta"]?.objectValue else { return }
             if let t = delta["text"]?.stringValue { texts[i, default: ""] += t }
             if let j = delta["partial_json"]?.stringValue, tools[i] != nil { tools[i]?.json += j }
@@ -56,7 +56,7 @@ public struct AnthropicStreamAssembler: StreamAssembler {
             if let stop = o["delta"]?["stop_reason"]?.stringValue { answer.stopReason = stop }
             if let u = o["usage"]?.objectValue {
                 // message_delta carries the cumulative output tokens.
-                if let out = u["output_tokens"]?.doubleValue { answer.usage.output = Int(out) }
+                if let out = u["output_tokens"]?.clampedInt { answer.usage.output = out }
             }
         case "message_stop":
             answer.complete = true

@@ -41,6 +41,9 @@ public struct ModelEndpoint: Sendable {
 /// the answer; 429, 5xx, a cut stream and transport failures are tried again; any other status
 /// fails at once with the provider's message (`{"error": {"message": …}}`).
 enum ModelRequestLoop {
+    /// The most bytes one streamed answer may take.
+    static let maxAnswerBytes = 64 << 20
+
     static func send<A: StreamAssembler>(_ body: [UInt8], to endpoint: ModelEndpoint, retry: ModelRetry, http: StreamingHTTPClient,
                                          as _: A.Type, onRetry: @Sendable (Int, Int?, String) -> Void) async throws(ModelError) -> ModelAnswer {
         let redactor = Redactor(secrets: endpoint.secrets)
@@ -54,17 +57,25 @@ enum ModelRequestLoop {
                 if response.status == 200 {
                     var parser = ServerSentEventParser()
                     var assembler = A()
+                    var received = 0
                     do {
                         for try await chunk in response.body {
+                            received += chunk.count
+                            if received > Self.maxAnswerBytes { break }
                             for event in parser.feed(chunk) { assembler.consume(event) }
                         }
                     } catch {}
                     let answer = assembler.result
-                    if answer.complete { return answer }
-                    failure = (nil, assembler.streamError ?? "the stream ended before the answer was complete", nil, true)
+                    if received > Self.maxAnswerBytes {
+                        failure = (nil, "the answer's stream passed \(Self.maxAnswerBytes >> 20) MB; it was not read further", nil, false)
+                    } else if answer.complete {
+                        return answer
+                    } else {
+                        failure = (nil, assembler.streamError ?? "the stream ended before the answer was complete", nil, true)
+                    }
                 } else {
                     var text: [UInt8] = []
-                    do { for try await chunk in response.body where text.count < 65536 { text += chunk } } catch {}
+                    do { for try await chunk in response.body { text += chunk; if text.count >= 65536 { break } } } catch {}
                     // `{"error": {"message": …}}` (OpenAI, Anthropic, vLLM) or `{"error": "…"}` (Ollama, llama.cpp).
                     let error = (try? JSONReader.parse(bytes: text))?.value["error"]
                     let message = error?["message"]?.stringValue ?? error?.stringValue ?? String(decoding: text.prefix(300), as: UTF8.self)

@@ -55,9 +55,9 @@ public struct OpenAIChatStreamAssembler: StreamAssembler {
         guard let o = (try? JSONReader.parse(event.data))?.value.objectValue else { return }
         if let message = o["error"]?["message"]?.stringValue { streamError = message; return }
         if let u = o["usage"]?.objectValue {
-            func n(_ k: String) -> Int { Int(u[k]?.doubleValue ?? 0) }
+            func n(_ k: String) -> Int { u[k]?.clampedInt ?? 0 }
             usage = TokenUsage(input: n("prompt_tokens"), output: n("completion_tokens"),
-                               cacheRead: Int(u["prompt_tokens_details"]?["cached_tokens"]?.doubleValue ?? 0))
+                               cacheRead: u["prompt_tokens_details"]?["cached_tokens"]?.clampedInt ?? 0)
         }
         guard let choice = o["choices"]?.arrayValue?.first?.objectValue else { return }
         if let reason = choice["finish_reason"]?.stringValue { finish = reason }
@@ -65,7 +65,7 @@ public struct OpenAIChatStreamAssembler: StreamAssembler {
         if let piece = delta["content"]?.stringValue { text += piece }
         for call in delta["tool_calls"]?.arrayValue ?? [] {
             guard let c = call.objectValue else { continue }
-            let index = c["index"]?.doubleValue.map { Int($0) } ?? (c["id"]?.stringValue != nil ? (callOrder.last.map { $0 + 1 } ?? 0) : (lastIndex ?? 0))
+            let index = c["index"]?.clampedInt ?? (c["id"]?.stringValue != nil ? (callOrder.last.map { $0 + 1 } ?? 0) : (lastIndex ?? 0))
             lastIndex = index
             if calls[index] == nil { calls[index] = ("", "", ""); callOrder.append(index) }
             if let id = c["id"]?.stringValue, !id.isEmpty { calls[index]?.id = id }

@@ -156,7 +156,7 @@ extension AgentRun {
         environment["HOME"] = Sandbox.privateHome
         let shell = SandboxedShell(root: c.root, policy: policy, wrapper: c.session.wrapper(home: home, visible: [c.broker.folder]),
                                    environment: environment, grace: options.killGraceSeconds)
-        let files = WorkspaceFiles(root: c.root, oracle: c.session.set, hidden: [TrustedStore.current().root])
+        let files = WorkspaceFiles(root: c.root, oracle: c.session.set, hidden: [PathResolution.resolve(TrustedStore.current().root, relativeTo: "/")])
         let model = agent.model ?? ""
         let provider: any ModelProvider
         if agent.provider == "anthropic" {

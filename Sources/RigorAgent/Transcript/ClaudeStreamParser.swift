@@ -38,7 +38,7 @@ public struct ClaudeStreamParser: AgentOutputParser {
                 return [.session(runtime: "claude", model: o["model"]?.stringValue, sessionID: o["session_id"]?.stringValue, tools: tools)]
             }
             if o["subtype"]?.stringValue == "api_retry" {
-                return [.apiRetry(attempt: Int(o["attempt"]?.doubleValue ?? 0), status: o["error_status"]?.doubleValue.map { Int($0) },
+                return [.apiRetry(attempt: o["attempt"]?.clampedInt ?? 0, status: o["error_status"]?.clampedInt,
                                   error: o["error"]?.stringValue)]
             }
             return []
@@ -85,7 +85,7 @@ public struct ClaudeStreamParser: AgentOutputParser {
         case "result":
             ended = true
             if let u = o["usage"]?.objectValue { reportedUsage = TokenUsage(anthropic: u) }
-            let n = o["num_turns"]?.doubleValue.map { Int($0) }
+            let n = o["num_turns"]?.clampedInt
             return [.end(stopReason: o["stop_reason"]?.stringValue ?? o["subtype"]?.stringValue, isError: o["is_error"]?.boolValue ?? false,
                          turns: n, durationMilliseconds: o["duration_ms"]?.doubleValue)]
         default:

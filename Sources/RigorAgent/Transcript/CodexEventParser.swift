@@ -33,7 +33,7 @@ public struct CodexEventParser: AgentOutputParser {
                 if let t = item["text"]?.stringValue, !t.isEmpty { out.append(.assistantText(t)) }
             case "command_execution":
                 let output = item["aggregated_output"]?.stringValue ?? ""
-                let status = item["exit_code"]?.doubleValue.map { Int32($0) }
+                let status = item["exit_code"]?.clampedInt.map { Int32(clamping: $0) }
                 let failed = item["status"]?.stringValue == "failed" || (status ?? 0) != 0
                 out.append(.toolResult(id: id, isError: failed, content: output + (status.map { "\n[exit status \($0)]" } ?? "")))
                 if output.contains("Read-only file system") {
@@ -58,7 +58,7 @@ public struct CodexEventParser: AgentOutputParser {
         case "turn.completed":
             counts.turns += 1
             guard let u = o["usage"]?.objectValue else { return [] }
-            func n(_ k: String) -> Int { Int(u[k]?.doubleValue ?? 0) }
+            func n(_ k: String) -> Int { u[k]?.clampedInt ?? 0 }
             let usage = TokenUsage(input: n("input_tokens"), output: n("output_tokens"), cacheRead: n("cached_input_tokens"))
             counts.usage = counts.usage + usage
             return [.usage(usage), .end(stopReason: "turn.completed", isError: false, turns: counts.turns, durationMilliseconds: nil)]

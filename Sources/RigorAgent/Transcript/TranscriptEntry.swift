@@ -91,7 +91,7 @@ public struct TokenUsage: Sendable, Equatable {
 
     /// An Anthropic `usage` object (Claude Code reports the same one).
     public init(anthropic u: JSONObject) {
-        func n(_ k: String) -> Int { Int(u[k]?.doubleValue ?? 0) }
+        func n(_ k: String) -> Int { u[k]?.clampedInt ?? 0 }
         self.init(input: n("input_tokens"), output: n("output_tokens"), cacheRead: n("cache_read_input_tokens"),
                   cacheCreation: n("cache_creation_input_tokens"))
     }

@@ -64,6 +64,9 @@ public struct Sandbox: LaunchWrapper {
         // The private /dev has no accelerators: the GPUs' device nodes are bound in.
         for d in Self.acceleratorDevices() { args += ["--dev-bind", d, d] }
         for t in Self.privateTemp { args += ["--tmpfs", t] }
+        // The users' runtime folders hold session-bus and other sockets that could start
+        // commands outside the sandbox (systemd-run --user): hidden.
+        if FileManager.default.fileExists(atPath: "/run/user") { args += ["--tmpfs", "/run/user"] }
         if let homeSource { args += ["--bind", homeSource, Self.privateHome] } else { args += ["--dir", Self.privateHome] }
         // The user's git identity and settings stay available, read-only, in the private home.
         if realHomeWritable == nil, let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") {
