@@ -248,7 +248,9 @@ struct RunBuiltinCLITests {
         let server = try Self.server(p, [["error": 401]])
         let r = try Self.run(dir, server, p)
         #expect(r.status == 2, "\(r.stderr)")
-        #expect(r.stderr.contains("rigor: \(p.rawValue) (model \(p.model)): HTTP 401: scripted 401"), "\(r.stderr)")
+        #expect(r.errorLines.filter { !$0.hasPrefix("rigor run:") && !$0.contains("not on PATH") } == [
+            "rigor: \(p.rawValue) (model \(p.model)): HTTP 401: scripted 401",
+            "rigor: refused (exit 2): nothing ran; the next rigor run starts again (these records move to rigor/attempt-N); records in \(dir.path)/\(Self.experiment)/rigor"], "\(r.stderr)")
         #expect(Self.mainLoop(server).count == 1, "a 401 is not retried")
         let summary = try #require(T.json(dir, Self.experiment + "/rigor/summary.json"))
         #expect(summary["outcome"] as? String == "refused")

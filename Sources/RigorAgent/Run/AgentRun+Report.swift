@@ -8,6 +8,11 @@ import RigorSupervisor
 extension AgentRun {
     static func report(check: RunVerification.Result, trace: TraceReport?, guardNotes: [String], outcome: String, status: Int32,
                        records: RunRecordsFolder, stopReason: String?) -> [String] {
+        if outcome == "refused" {
+            // Nothing ran (a model API that refused, a plan the engine refused): the reason was
+            // stated; the fallback metrics.json's findings would only repeat it.
+            return ["refused (exit \(status)): nothing ran; the next rigor run starts again (these records move to rigor/attempt-N); records in \(records.path)"]
+        }
         var lines: [String] = []
         if let stopReason { lines.append(stopReason) }
         for n in guardNotes { lines.append("TAMPER: " + n) }
