@@ -17,7 +17,7 @@ struct AgentBenchCommand: AsyncParsableCommand {
         let transcript = NSTemporaryDirectory() + "rigor-agent-bench-\(getpid()).jsonl"
         defer { try? FileManager.default.removeItem(atPath: transcript) }
         let r = try await BuiltinAgentBenchmark.run(specPath: spec, turns: turns, contextWindow: contextWindow, transcriptPath: transcript)
-        print(String(format: "turns %d  total %.3f s  per turn %.3f ms  request bytes %.1f MB (last-turn mean %.0f KB)  transcript %.1f KB",
+        print(String(format: "turns %d  total %.3f s  per turn %.3f ms  request bodies %.1f MB (mean %.0f KB per request)  transcript %.1f KB",
                      r.turns, r.seconds, r.seconds * 1000 / Double(max(1, r.turns)), Double(r.requestBytes) / 1e6,
                      Double(r.requestBytes) / Double(max(1, r.turns)) / 1e3, Double(r.transcriptBytes) / 1e3))
         print("memory: resident \(r.residentKiB / 1024) MB at the end, peak \(r.maxResidentKiB / 1024) MB")
