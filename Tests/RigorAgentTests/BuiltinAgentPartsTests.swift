@@ -59,6 +59,20 @@ struct BuiltinAgentPartsTests {
                 #expect(why.contains("outside the workspace"), "\(why)")
             }
         }
+        // A folder swapped for a link after the path was checked: refused at use, not followed.
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/swapped", withDestinationPath: dir.path)
+        for creating in [false, true] {
+            // A link higher up: the folder reached is not the one checked.
+            do { _ = try files.openFolder(of: files.root + "/swapped/experiments/x.md", creating: creating); Issue.record("followed") } catch {
+                guard case .refused(let why) = error else { Issue.record("\(error)"); continue }
+                #expect(why.contains("its folder changed"), "\(why)")
+            }
+            // A link as the folder itself: never opened through.
+            do { _ = try files.openFolder(of: files.root + "/swapped/x.md", creating: creating); Issue.record("followed") } catch {
+                guard case .failed(let why) = error else { Issue.record("\(error)"); continue }
+                #expect(why.contains("symlink"), "\(why)")
+            }
+        }
         // A FIFO cannot hang the tool.
         #expect(mkfifo(dir.path + "/pipe", 0o644) == 0)
         #expect(throws: WorkspaceFiles.Failure.self) { try files.read(path: "pipe", offset: nil, limit: nil) }

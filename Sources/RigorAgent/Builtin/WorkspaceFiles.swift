@@ -53,9 +53,22 @@ struct WorkspaceFiles: Sendable {
 
     func display(_ p: String) -> String { p == root ? "." : PathResolution.relative(p, to: root) }
 
+    /// The folder of the resolved path `p`, opened without following links (each component
+    /// with O_NOFOLLOW). Refused when it is no longer the folder `p` was checked against: a
+    /// link put in place of a folder since then would have moved it.
+    func openFolder(of p: String, creating: Bool) throws(Failure) -> DirectoryHandle {
+        let folder = (p as NSString).deletingLastPathComponent
+        let dir: DirectoryHandle
+        do { dir = creating ? try DirectoryHandle.openCreating(folder) : try DirectoryHandle.open(folder) } catch { throw .failed(error.description) }
+        guard dir.path == folder else {
+            throw .refused("\(display(p)): its folder changed while the tool used it (a link was put in place of a folder); nothing was read or written")
+        }
+        return dir
+    }
+
     func readRegular(_ p: String, limit: Int = readLimit) throws(Failure) -> [UInt8] {
+        let dir = try openFolder(of: p, creating: false)
         do {
-            let dir = try DirectoryHandle.open((p as NSString).deletingLastPathComponent)
             guard let bytes = try dir.read((p as NSString).lastPathComponent, limit: limit) else { throw Failure.failed("\(display(p)): no such file") }
             return bytes
         } catch let f as Failure { throw f } catch let e as RigorFileError {
@@ -132,9 +145,8 @@ struct WorkspaceFiles: Sendable {
 
     func writeBytes(_ bytes: [UInt8], to p: String) throws(Failure) {
         let folder = (p as NSString).deletingLastPathComponent
-        do {
-            try DirectoryHandle.openCreating(folder).writeAtomically((p as NSString).lastPathComponent, bytes)
-        } catch { throw .failed(error.description) }
+        let dir = try openFolder(of: p, creating: true)
+        do { try dir.writeAtomically((p as NSString).lastPathComponent, bytes) } catch { throw .failed("\(display(folder)): \(error)") }
     }
 
     func list(path: String?) throws(Failure) -> String {
