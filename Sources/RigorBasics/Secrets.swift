@@ -21,12 +21,15 @@ public enum Secrets {
         environment.filter { !isSecret($0.key) }
     }
 
-    /// Removes `name` from this process's environment and overwrites its value where the
-    /// process started with it, so neither a child nor `/proc/<pid>/environ` shows it again.
-    /// For a key Rigor keeps in memory and uses itself (the builtin agent's API key).
-    public static func wipeFromEnvironment(_ name: String) {
+    /// Keeps the secret in `name` in this process's memory only: removed from the environment
+    /// and overwritten where the process started with it (neither a child nor
+    /// `/proc/<pid>/environ` shows it again), and the process made non-dumpable (its memory is
+    /// closed to same-user processes through /proc and ptrace). For a key Rigor uses itself
+    /// (the builtin agent's API key).
+    public static func keepInMemoryOnly(_ name: String) {
         if let value = getenv(name) { memset(value, 0, strlen(value)) }
         unsetenv(name)
+        _ = GlibcExtras.prctlFunction?(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
     }
 
     /// The values of the secret variables of `environment` long enough to be recognised (8 or

@@ -55,11 +55,22 @@ struct RunAgentCLITests {
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    /// No record, config.json or output holds the fake key.
-    static func expectNoKey(_ dir: TempDirectory, _ result: ProcessResult) throws {
-        #expect(!result.stdout.contains(fakeKey) && !result.stderr.contains(fakeKey))
-        let grep = try runProcess(["/usr/bin/env", "grep", "-rl", fakeKey, dir.path + "/" + experiment])
+    /// No record, config.json or output holds the key (every runtime's tests).
+    static func expectNoKey(_ dir: TempDirectory, _ result: ProcessResult, key: String = fakeKey, under folder: String = experiment) throws {
+        #expect(!result.stdout.contains(key) && !result.stderr.contains(key))
+        let grep = try runProcess(["/usr/bin/env", "grep", "-rl", key, dir.path + "/" + folder])
         #expect(grep.stdout.isEmpty, "the API key was written to: \(grep.stdout)")
+    }
+
+    /// A run stopped at the time budget (every runtime's tests): exit 3, Rigor's abort
+    /// metrics.json naming the budget, and no process left that carries `marker`.
+    static func expectStoppedAtTheBudget(_ dir: TempDirectory, _ r: ProcessResult, seconds: Int, marker: String) throws {
+        #expect(r.status == 3, "\(r.stderr)")
+        let metrics = try #require(json(dir, experiment + "/metrics.json"))
+        #expect(metrics["abort_triggered"] as? Bool == true)
+        #expect((metrics["abort_reason"] as? String ?? "").hasPrefix("wall-clock time budget of \(seconds) s reached"), "\(metrics)")
+        let ps = try runProcess(["/usr/bin/env", "pgrep", "-f", marker])
+        #expect(ps.stdout.isEmpty, "processes left: \(ps.stdout)")
     }
 
     static let writer = RepoPaths.root + "/Tests/RigorCLITests/Support/write_metrics.py"
@@ -237,12 +248,7 @@ struct RunAgentCLITests {
             ["text": "unreachable"],
         ]))
         let r = try Self.run(dir, server, ["--time-budget", "25s"], timeout: 120)
-        #expect(r.status == 3, "\(r.stderr)")
-        let metrics = try #require(Self.json(dir, Self.experiment + "/metrics.json"))
-        #expect(metrics["abort_triggered"] as? Bool == true)
-        #expect((metrics["abort_reason"] as? String ?? "").hasPrefix("wall-clock time budget of 25 s reached"), "\(metrics)")
-        let ps = try runProcess(["/usr/bin/env", "pgrep", "-f", marker])
-        #expect(ps.stdout.isEmpty, "processes left: \(ps.stdout)")
+        try Self.expectStoppedAtTheBudget(dir, r, seconds: 25, marker: marker)
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/" + Self.experiment + "/runs").filter { !$0.hasPrefix(".") }
         let record = try #require(runs.first.flatMap { Self.json(dir, Self.experiment + "/runs/\($0)/run.json") })
         #expect(record["status"] as? String == "interrupted", "the brokered run records itself interrupted: \(record)")

@@ -44,9 +44,7 @@ struct RunBuiltinCLITests {
 
     /// No record, output or request body holds the key.
     static func expectNoKey(_ dir: TempDirectory, _ result: ProcessResult, _ server: ScriptedAnthropicServer) throws {
-        #expect(!result.stdout.contains(key) && !result.stderr.contains(key))
-        let grep = try runProcess(["/usr/bin/env", "grep", "-rl", key, dir.path])
-        #expect(grep.stdout.isEmpty, "the API key was written to: \(grep.stdout)")
+        try T.expectNoKey(dir, result, key: key, under: ".")
         let bodies = server.requests().map { (try? JSONSerialization.data(withJSONObject: $0["body"] ?? [:])).map { String(decoding: $0, as: UTF8.self) } ?? "" }
         #expect(!bodies.contains { $0.contains(key) }, "the key reached the model in a message")
     }
@@ -198,11 +196,7 @@ struct RunBuiltinCLITests {
             ["text": "unreachable"],
         ])
         let r = try Self.run(dir, server, p, ["--time-budget", "20s"], timeout: 120)
-        #expect(r.status == 3, "\(r.stderr)")
-        let metrics = try #require(T.json(dir, Self.experiment + "/metrics.json"))
-        #expect((metrics["abort_reason"] as? String ?? "").hasPrefix("wall-clock time budget of 20 s reached"), "\(metrics)")
-        let ps = try runProcess(["/usr/bin/env", "pgrep", "-f", marker])
-        #expect(ps.stdout.isEmpty, "processes left: \(ps.stdout)")
+        try T.expectStoppedAtTheBudget(dir, r, seconds: 20, marker: marker)
     }
 
     @Test func aModelThatStallsMidStreamIsStoppedAtTheTimeBudget() throws {

@@ -28,12 +28,6 @@ struct RunCodexCLITests {
                          cwd: dir.path, environment: ["PATH": path, "RIGOR_CODEX_TEST_KEY": key], timeout: timeout)
     }
 
-    static func expectNoKey(_ dir: TempDirectory, _ result: ProcessResult) throws {
-        #expect(!result.stdout.contains(key) && !result.stderr.contains(key))
-        let grep = try runProcess(["/usr/bin/env", "grep", "-rl", key, dir.path])
-        #expect(grep.stdout.isEmpty, "the API key was written to: \(grep.stdout)")
-    }
-
     /// Writes the metrics script into the workspace from a here-document (the repository may
     /// lie under /tmp, which the sandbox replaces with its own).
     static var copyWriter: String {
@@ -70,7 +64,7 @@ struct RunCodexCLITests {
         let sent = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         #expect(sent.contains("rigor protocol run") && sent.contains("exp-001-hidden-width.md"), "Rigor's prompt reached the model")
         #expect(requests.allSatisfy { $0["has_bearer"] as? Bool == true }, "Codex read the key from --api-key-env's variable")
-        try Self.expectNoKey(dir, r)
+        try T.expectNoKey(dir, r, key: Self.key, under: ".")
     }
 
     @Test func execRunsAndASelfWrittenMetricsFileAreValidAndTracedAfterACutStream() throws {
@@ -148,11 +142,7 @@ struct RunCodexCLITests {
             ["stall": 3600],
         ])
         let r = try Self.run(dir, server, ["--time-budget", "25s"], timeout: 120)
-        #expect(r.status == 3, "\(r.stderr)")
-        let metrics = try #require(T.json(dir, Self.experiment + "/metrics.json"))
-        #expect((metrics["abort_reason"] as? String ?? "").hasPrefix("wall-clock time budget of 25 s reached"), "\(metrics)")
-        let ps = try runProcess(["/usr/bin/env", "pgrep", "-f", marker])
-        #expect(ps.stdout.isEmpty, "processes left: \(ps.stdout)")
+        try T.expectStoppedAtTheBudget(dir, r, seconds: 25, marker: marker)
     }
 
     @Test func a401EndsWithOneClearLineAndExit2AndNoKeyAnywhere() throws {
@@ -162,6 +152,6 @@ struct RunCodexCLITests {
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.errorLines.contains { $0.hasPrefix("rigor: codex (openai-responses) (model gpt-5.2): HTTP 401: ") && $0.contains("401 Unauthorized") }, "\(r.stderr)")
         #expect(T.json(dir, Self.experiment + "/rigor/summary.json")?["outcome"] as? String == "refused")
-        try Self.expectNoKey(dir, r)
+        try T.expectNoKey(dir, r, key: Self.key, under: ".")
     }
 }

@@ -178,10 +178,9 @@ final class BuiltinAgent: Sendable {
                     return blocked("the command policy refused this command (rule \(rule ?? "?")): \(reason). Protected files are read-only for the RUN phase.", by: "policy")
                 case .failed(let why): return ("Error: \(why)", true)
                 case .ran(let status, let output, let timedOut):
-                    if output.contains("Read-only file system") {
+                    if let refused = KernelRefusal.line(in: output) {
                         counts.blockedCalls += 1
-                        log(.blocked(id: call.id, name: call.name, by: "kernel", reason: ClaudeStreamParser.firstLine(
-                            output.split(separator: "\n").first { $0.contains("Read-only file system") }.map(String.init) ?? output)))
+                        log(.blocked(id: call.id, name: call.name, by: "kernel", reason: refused))
                     }
                     var text = output
                     if timedOut { text += "\n[stopped: the command ran past its timeout of \(Int(timeout)) s or the time budget]" }

@@ -22,13 +22,10 @@ public struct AnthropicMessagesClient: Sendable {
     /// answer; `onRetry` hears of each retried failure (attempt, status, why).
     public func send(_ body: JSONObject, http: StreamingHTTPClient,
                      onRetry: @Sendable (Int, Int?, String) -> Void = { _, _, _ in }) async throws(ModelError) -> ModelAnswer {
-        var request = body
-        request["model"] = .string(model)
-        request["stream"] = .bool(true)
         let endpoint = ModelEndpoint(provider: "anthropic", model: model, url: baseURL + "/v1/messages", headers: [
             ("content-type", "application/json"), ("anthropic-version", Self.version), ("x-api-key", apiKey), ("accept", "text/event-stream")],
             secrets: [apiKey])
-        return try await ModelRequestLoop.send(Array(JSONValue.object(request).serialized(pretty: false).utf8), to: endpoint,
+        return try await ModelRequestLoop.send(body, to: endpoint,
                                                retry: retry, http: http, as: AnthropicStreamAssembler.self, onRetry: onRetry)
     }
 }

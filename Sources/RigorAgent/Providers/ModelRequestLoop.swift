@@ -37,15 +37,20 @@ public struct ModelEndpoint: Sendable {
     static func withoutTrailingSlash(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
 }
 
-/// One streamed model request with retries (`ModelRetry`): a 200 whose stream ends properly is
-/// the answer; 429, 5xx, a cut stream and transport failures are tried again; any other status
-/// fails at once with the provider's message (`{"error": {"message": …}}`).
+/// One streamed model request with retries (`ModelRetry`): the body gets the endpoint's `model`
+/// and `stream: true`; a 200 whose stream ends properly is the answer; 429, 5xx, a cut stream
+/// and transport failures are tried again; any other status fails at once with the provider's
+/// message (`{"error": {"message": …}}`).
 enum ModelRequestLoop {
     /// The most bytes one streamed answer may take.
     static let maxAnswerBytes = 64 << 20
 
-    static func send<A: StreamAssembler>(_ body: [UInt8], to endpoint: ModelEndpoint, retry: ModelRetry, http: StreamingHTTPClient,
+    static func send<A: StreamAssembler>(_ request: JSONObject, to endpoint: ModelEndpoint, retry: ModelRetry, http: StreamingHTTPClient,
                                          as _: A.Type, onRetry: @Sendable (Int, Int?, String) -> Void) async throws(ModelError) -> ModelAnswer {
+        var request = request
+        request["model"] = .string(endpoint.model)
+        request["stream"] = .bool(true)
+        let body = Array(JSONValue.object(request).serialized(pretty: false).utf8)
         let redactor = Redactor(secrets: endpoint.secrets)
         var attempt = 0
         while true {

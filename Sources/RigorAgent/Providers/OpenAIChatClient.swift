@@ -22,14 +22,12 @@ public struct OpenAIChatClient: Sendable {
     public func send(_ body: JSONObject, http: StreamingHTTPClient,
                      onRetry: @Sendable (Int, Int?, String) -> Void = { _, _, _ in }) async throws(ModelError) -> ModelAnswer {
         var request = body
-        request["model"] = .string(model)
-        request["stream"] = .bool(true)
         request["stream_options"] = .object(JSONObject([("include_usage", .bool(true))]))
         var headers = [("content-type", "application/json"), ("accept", "text/event-stream")]
         if let apiKey, !apiKey.isEmpty { headers.append(("authorization", "Bearer " + apiKey)) }
         let endpoint = ModelEndpoint(provider: "openai", model: model, url: baseURL + "/chat/completions", headers: headers,
                                      secrets: apiKey.map { [$0] } ?? [])
-        return try await ModelRequestLoop.send(Array(JSONValue.object(request).serialized(pretty: false).utf8), to: endpoint,
+        return try await ModelRequestLoop.send(request, to: endpoint,
                                                retry: retry, http: http, as: OpenAIChatStreamAssembler.self, onRetry: onRetry)
     }
 }

@@ -58,7 +58,7 @@ extension AgentRun {
             return await runBuiltin(c, home: home!, phase: phase)
         case "claude":
             let exe = c.agent.executable ?? "claude"
-            phase.agentVersion = ClaudeCodeRuntime.version(executable: exe)
+            phase.agentVersion = AgentEnvironment.version(executable: exe, wrapper: c.session.wrapper, workingDirectory: c.root)
             let runtime = ClaudeCodeRuntime(executable: exe, model: c.agent.model, prompt: c.prompt, specPath: c.specPath, rigorExecutable: options.rigorExecutable)
             environment = runtime.environment(base: c.environment, brokerSocket: c.broker.socketPath)
             parser = ClaudeStreamParser()
@@ -71,7 +71,7 @@ extension AgentRun {
             } catch { phase.launchFailure = "cannot prepare the agent's sandbox: \(error)"; argv = [] }
         case "codex":
             let exe = c.agent.executable ?? "codex"
-            phase.agentVersion = CodexRuntime.version(executable: exe)
+            phase.agentVersion = AgentEnvironment.version(executable: exe, wrapper: c.session.wrapper, workingDirectory: c.root)
             let runtime = CodexRuntime(executable: exe, agent: c.agent, prompt: c.prompt, specPath: c.specPath, rigorExecutable: options.rigorExecutable)
             parser = CodexEventParser(model: c.agent.model)
             do {

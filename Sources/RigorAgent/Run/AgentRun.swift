@@ -89,11 +89,7 @@ public struct AgentRun: Sendable {
         }
         // The builtin agent's key stays in this process only: out of the environment the
         // sandbox, the broker's runs and /proc could show.
-        if agent.name == "builtin", let variable = agent.apiKeyEnv {
-            Secrets.wipeFromEnvironment(variable)
-            // Nor from this process's memory through /proc (mem, environ) to a same-user process.
-            _ = GlibcExtras.prctlFunction?(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
-        }
+        if agent.name == "builtin", let variable = agent.apiKeyEnv { Secrets.keepInMemoryOnly(variable) }
 
         // 2. The results folder, the lock, an earlier attempt.
         let resultsDir = set.experimentResultsDir

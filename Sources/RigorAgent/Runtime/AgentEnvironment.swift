@@ -22,9 +22,13 @@ public enum AgentEnvironment {
         return env
     }
 
-    /// `<executable> --version`, first line (nil when it cannot be run).
-    public static func version(executable: String) -> String? {
-        CapturedCommand.text([executable, "--version"], environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)?
+    /// `<executable> --version`, first line (nil when it cannot be run). Run inside `wrapper`
+    /// (the guard sandbox) when there is one: the executable is found on PATH, which may lead
+    /// into a folder an earlier agent could write.
+    public static func version(executable: String, wrapper: (any LaunchWrapper)?, workingDirectory: String) -> String? {
+        let argv = [executable, "--version"]
+        let wrapped = wrapper.flatMap { try? $0.wrap(argv, workingDirectory: workingDirectory) } ?? argv
+        return CapturedCommand.text(wrapped, environment: TrustedExecutable.scrubbedEnvironment(), timeout: 20)?
             .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 

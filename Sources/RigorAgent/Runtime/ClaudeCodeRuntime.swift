@@ -72,8 +72,6 @@ public struct ClaudeCodeRuntime: Sendable {
         return (home, "no API key in the environment: Claude Code uses the login copied from \(credentials)")
     }
 
-    /// `claude --version`, first line (nil when it cannot be run).
-    public static func version(executable: String) -> String? { AgentEnvironment.version(executable: executable) }
 
     static func isClaudeCredential(_ name: String) -> Bool { name.hasPrefix("ANTHROPIC_") || name.hasPrefix("CLAUDE_CODE_") }
 }

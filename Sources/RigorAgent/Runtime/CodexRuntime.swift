@@ -67,6 +67,4 @@ public struct CodexRuntime: Sendable {
         try FileManager.default.createDirectory(atPath: home + "/.codex", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
-    /// `codex --version`, first line (nil when it cannot be run).
-    public static func version(executable: String) -> String? { AgentEnvironment.version(executable: executable) }
 }

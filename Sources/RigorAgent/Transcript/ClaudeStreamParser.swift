@@ -78,7 +78,7 @@ public struct ClaudeStreamParser: AgentOutputParser {
                 out.append(.toolResult(id: callID, isError: isError, content: content))
                 if let by = Self.blockedBy(content, isError: isError) {
                     blockedCalls += 1
-                    out.append(.blocked(id: callID, name: toolNames[callID] ?? "", by: by, reason: Self.firstLine(content)))
+                    out.append(.blocked(id: callID, name: toolNames[callID] ?? "", by: by, reason: KernelRefusal.firstLine(content)))
                 }
             }
             return out
@@ -104,12 +104,7 @@ public struct ClaudeStreamParser: AgentOutputParser {
     /// command failed on the sandbox's read-only mounts, nil otherwise.
     static func blockedBy(_ content: String, isError: Bool) -> String? {
         if content.contains("PreToolUse:") && content.contains("hook") { return "hook" }
-        if content.contains("Read-only file system") { return "kernel" }
+        if content.contains(KernelRefusal.marker) { return "kernel" }
         return nil
-    }
-
-    static func firstLine(_ s: String) -> String {
-        let line = s.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? s
-        return line.count > 500 ? String(line.prefix(500)) + "…" : line
     }
 }

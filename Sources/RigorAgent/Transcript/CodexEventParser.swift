@@ -36,10 +36,9 @@ public struct CodexEventParser: AgentOutputParser {
                 let status = item["exit_code"]?.clampedInt.map { Int32(clamping: $0) }
                 let failed = item["status"]?.stringValue == "failed" || (status ?? 0) != 0
                 out.append(.toolResult(id: id, isError: failed, content: output + (status.map { "\n[exit status \($0)]" } ?? "")))
-                if output.contains("Read-only file system") {
+                if let refused = KernelRefusal.line(in: output) {
                     counts.blockedCalls += 1
-                    let first = output.split(separator: "\n").first { $0.contains("Read-only file system") }.map(String.init) ?? output
-                    out.append(.blocked(id: id, name: "command_execution", by: "kernel", reason: ClaudeStreamParser.firstLine(first)))
+                    out.append(.blocked(id: id, name: "command_execution", by: "kernel", reason: refused))
                 }
             case "file_change":
                 let changes = (item["changes"]?.arrayValue ?? []).compactMap { c -> String? in
